@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from .service import MIN_PASSWORD_LENGTH, normalise_email
+
+
+def no_control_characters(form, field):
+    if field.data and any(ord(c) < 32 for c in field.data):
+        raise ValidationError("Remove the control characters from this field.")
+
+
+class RegisterForm(FlaskForm):
+    name = StringField("Full name", description="As it should appear on your certificate.",
+                       validators=[DataRequired("Enter your name."), Length(max=120), no_control_characters])
+    email = EmailField("Email address", validators=[
+        DataRequired("Enter your email address."), Length(max=254),
+        Email("Enter a valid email address, like name@city.eu.", check_deliverability=False)])
+    organisation = StringField("Organisation", description="Your city, region or grid operator.",
+                               validators=[DataRequired("Enter your organisation."), Length(max=200),
+                                           no_control_characters])
+    password = PasswordField("Password", description=f"At least {MIN_PASSWORD_LENGTH} characters.",
+                             validators=[DataRequired("Choose a password."), Length(max=256)])
+    confirm = PasswordField("Repeat password", validators=[
+        DataRequired("Repeat your password."), EqualTo("password", "The two passwords do not match.")])
+
+    def validate_password(self, field):
+        if len(field.data) < MIN_PASSWORD_LENGTH:
+            raise ValidationError(f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+        if self.email.data and field.data.strip().lower() == normalise_email(self.email.data):
+            raise ValidationError("Your password must not be your email address.")
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email address", validators=[DataRequired("Enter your email address."), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=256)])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
+    password = PasswordField("New password", description=f"At least {MIN_PASSWORD_LENGTH} characters.",
+                             validators=[DataRequired("Choose a new password."), Length(max=256)])
+    confirm = PasswordField("Repeat new password", validators=[
+        DataRequired("Repeat your new password."), EqualTo("password", "The two passwords do not match.")])
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField("Email address", validators=[
+        DataRequired("Enter your email address."), Length(max=254),
+        Email("Enter a valid email address.", check_deliverability=False)])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField("New password", description=f"At least {MIN_PASSWORD_LENGTH} characters.",
+                             validators=[DataRequired("Choose a new password."), Length(max=256)])
+    confirm = PasswordField("Repeat new password", validators=[
+        DataRequired("Repeat your new password."), EqualTo("password", "The two passwords do not match.")])

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..core.time import utcnow
+from ..core.types import UTCDateTime
+from ..extensions import db
+
+
+class Role(str, enum.Enum):
+    LEARNER = "learner"
+    TUTOR = "tutor"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased, so the unique constraint is case-insensitive on every backend.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default=Role.LEARNER.value)
+    active: Mapped[bool] = mapped_column(default=True)
+    # Part of the session identity: changing it signs the account out everywhere.
+    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+    # flask-login -------------------------------------------------------------
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    # roles -------------------------------------------------------------------
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in {r.value for r in roles}
+
+    @property
+    def is_learner(self) -> bool:
+        return self.role == Role.LEARNER.value
+
+    @property
+    def is_staff(self) -> bool:
+        """Tutors and admins: the people who grade and moderate."""
+        return self.role in (Role.TUTOR.value, Role.ADMIN.value)
+
+    def rotate_session_token(self) -> None:
+        self.session_token = new_session_token()

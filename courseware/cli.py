@@ -1,0 +1,63 @@
+"""Command-line tools: `flask --app app <command>`. They call the same service functions as the views."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from .accounts import service as accounts
+from .accounts.models import Role
+from .core.errors import DomainError
+from .extensions import db
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(create_user)
+    app.cli.add_command(content)
+
+
+@click.command("create-user")
+@click.option("--email", required=True, help="Email address; also the sign-in name.")
+@click.option("--name", required=True, help="Full name.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.LEARNER.value, show_default=True)
+@click.option("--organisation", default="", help="Organisation (optional).")
+@click.option("--password", help="Password; asked for (hidden) when not given.")
+def create_user(email: str, name: str, role: str, organisation: str, password: str | None) -> None:
+    """Create an account, for example the first tutor or admin."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = accounts.create_user(email=email, name=name, password=password, organisation=organisation,
+                                    role=Role(role))
+    except DomainError as e:
+        db.session.rollback()
+        raise click.ClickException(e.message) from None
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+@click.group()
+def content() -> None:
+    """Course content tools."""
+
+
+@content.command("check")
+@click.option("--path", type=click.Path(file_okay=False, path_type=Path), help="Content folder (default: the app's).")
+def content_check(path: Path | None) -> None:
+    """Validate every module; exit non-zero with file:line messages on any problem."""
+    from .courses.content import ContentError, load_course
+
+    root = path or Path(current_app.config["CONTENT_DIR"])
+    try:
+        course = load_course(root)
+    except ContentError as e:
+        for problem in e.problems:
+            click.echo(f"error: {problem}", err=True)
+        click.echo(f"{len(e.problems)} problem(s) in {root}", err=True)
+        sys.exit(1)
+    units = sum(len(m.units) for m in course.modules)
+    words = sum(u.words for u in course.units)
+    click.echo(f"ok: {len(course.modules)} modules, {units} units, {words} words, "
+               f"{len(course.glossary)} glossary terms")

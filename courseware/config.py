@@ -1,0 +1,83 @@
+"""Settings from the environment, with embedded defaults that are safe for a single machine.
+
+Every setting can be overridden by `create_app(config={...})` (the tests do).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def read_or_create_secret(path: Path, make) -> bytes:
+    """Return the content of `path`, creating it with `make()` when absent.
+
+    Several gunicorn workers may start at once; the file is written in full under a
+    temporary name and then hard-linked into place, which fails if another worker won.
+    Everyone then reads the same winner.
+    """
+    if path.exists():
+        return path.read_bytes()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(make())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path.read_bytes()
+
+
+def from_environment(instance_path: str) -> dict:
+    env = os.environ
+    instance = Path(instance_path)
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'courseware.sqlite3'}"
+    # Heroku-style URLs name the old driver; SQLAlchemy wants an explicit dialect.
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    development = _bool(env.get("FLASK_DEBUG")) or env.get("COURSEWARE_ENV") == "development"
+    return {
+        "SECRET_KEY": env.get("SECRET_KEY")
+        or read_or_create_secret(instance / "secret_key", lambda: secrets.token_hex(32).encode()).decode(),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "CONTENT_DIR": env.get("CONTENT_DIR") or str(Path(__file__).resolve().parent.parent / "modules"),
+        "CONTENT_RELOAD": development,
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Behind a reverse proxy, how many proxies to trust for the client address.
+        "PROXY_COUNT": int(env.get("PROXY_COUNT", "0")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), default=not development),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), default=not development),
+        "MAX_CONTENT_LENGTH": 11 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "MAIL_SERVER": env.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "587")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), default=True),
+        "MAIL_FROM": env.get("MAIL_FROM", "Smart-charging course <no-reply@localhost>"),
+        "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE", str(60 * 60))),
+        # Argon2id parameters (RFC 9106 second recommended profile: 64 MiB, 3 passes).
+        "ARGON2_TIME_COST": int(env.get("ARGON2_TIME_COST", "3")),
+        "ARGON2_MEMORY_COST": int(env.get("ARGON2_MEMORY_COST", str(64 * 1024))),
+        "ARGON2_PARALLELISM": int(env.get("ARGON2_PARALLELISM", "4")),
+        "DEVELOPMENT": development,
+    }

@@ -1,0 +1,19 @@
+"""Helpers shared by form views."""
+from __future__ import annotations
+
+from flask import render_template
+
+
+def render_form(template: str, form, **context):
+    """Render a form page: 200 when fresh, 422 when the submitted input was refused."""
+    # WTForms puts form-wide errors (form.form_errors) in form.errors under the key None.
+    status = 422 if form.errors else 200
+    return render_template(template, form=form, **context), status
+
+
+def add_error(form, field: str | None, message: str) -> None:
+    """Attach a service error to its field, or to the form as a whole."""
+    if field and field in form:
+        form[field].errors = list(form[field].errors) + [message]
+    else:
+        form.form_errors.append(message)

@@ -1,0 +1,34 @@
+"""Template globals and filters shared by every page."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, current_app
+
+
+def has_endpoint(name: str) -> bool:
+    """Whether a feature's page exists, so templates link only to pages that are there."""
+    return name in current_app.view_functions
+
+
+def format_date(value: datetime | None) -> str:
+    return value.strftime("%-d %B %Y") if value else ""
+
+
+def format_datetime(value: datetime | None) -> str:
+    return value.strftime("%-d %B %Y, %H:%M UTC") if value else ""
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["has_endpoint"] = has_endpoint
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def site():
+        from ..courses.content import get_course
+        state = app.extensions.get("courseware.content", {})
+        title = state["course"].title if state.get("course") else "Smart-charging e-course"
+        return {"site_title": title}

@@ -1,0 +1,8 @@
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+
+def utcnow() -> datetime:
+    """Now, in UTC, as an aware datetime. Every `*_at` column stores UTC."""
+    return datetime.now(timezone.utc)

@@ -1,0 +1,140 @@
+"""Markdown to HTML for course authors' text (trusted), with link and image checking.
+
+Learner-written Markdown does NOT come through here: see courseware/core/safe_markdown.py.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+EXTENSIONS = ["tables", "footnotes", "admonition", "attr_list", "def_list", "fenced_code", "sane_lists", "smarty"]
+
+
+@dataclass
+class RenderContext:
+    """What the renderer needs to resolve links, and where it reports problems."""
+
+    source: str                       # path of the file, relative to the content root (for messages)
+    folder: str                       # its folder, relative to the content root ("" for the root)
+    link_map: dict[str, str]          # content-relative .md path -> page URL
+    asset_url: callable               # content-relative asset path -> URL, or None if the file is missing
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (needle to locate the line, message)
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    toc: tuple[Heading, ...]
+    has_h1: bool
+
+
+class _LinkRewriter(Treeprocessor):
+    def __init__(self, md, ctx: RenderContext):
+        super().__init__(md)
+        self.ctx = ctx
+
+    def run(self, root: etree.Element) -> None:
+        for el in root.iter():
+            if el.tag == "a" and el.get("href"):
+                self._link(el)
+            elif el.tag == "img":
+                self._image(el)
+            elif el.tag == "div" and "admonition" in (el.get("class") or "").split():
+                el.set("role", "note")
+            elif el.tag == "table":
+                el.set("class", (el.get("class", "") + " content-table").strip())
+
+    def _resolve(self, target: str) -> str:
+        return posixpath.normpath(posixpath.join(self.ctx.folder, target))
+
+    def _link(self, el: etree.Element) -> None:
+        href = el.get("href")
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or href.startswith("#") or href.startswith("/"):
+            if parts.scheme in ("http", "https"):
+                el.set("rel", "noopener")
+            return
+        if parts.path.endswith(".md"):
+            path = self._resolve(parts.path)
+            url = self.ctx.link_map.get(path)
+            if url is None:
+                self.ctx.problems.append((parts.path, f"broken link to {href!r}: no unit at {path}"))
+                return
+            el.set("href", url + (f"#{parts.fragment}" if parts.fragment else ""))
+        else:
+            url = self.ctx.asset_url(self._resolve(parts.path))
+            if url is None:
+                self.ctx.problems.append((parts.path, f"broken link to {href!r}: file not found"))
+                return
+            el.set("href", url)
+
+    def _image(self, el: etree.Element) -> None:
+        src = el.get("src", "")
+        if not el.get("alt", "").strip():
+            self.ctx.problems.append((src, f"image {src!r} has no alt text"))
+        if urlsplit(src).scheme or src.startswith("//"):
+            self.ctx.problems.append((src, f"image {src!r} is not in the module folder; keep images local"))
+            return
+        url = self.ctx.asset_url(self._resolve(src))
+        if url is None:
+            self.ctx.problems.append((src, f"missing image {src!r}"))
+            return
+        el.set("src", url)
+        el.set("loading", "lazy")
+
+
+class _CourseExtension(Extension):
+    def __init__(self, ctx: RenderContext):
+        super().__init__()
+        self.ctx = ctx
+
+    def extendMarkdown(self, md):
+        # After inline processing (priority 20) so links exist; before the pretty printer.
+        md.treeprocessors.register(_LinkRewriter(md, self.ctx), "course_links", 15)
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def render(text: str, ctx: RenderContext) -> Rendered:
+    from markdown.extensions.toc import TocExtension
+
+    md = markdown.Markdown(extensions=[*EXTENSIONS, TocExtension(toc_depth="1-3"), _CourseExtension(ctx)],
+                           output_format="html")
+    html = md.convert(text)
+    flat: list[Heading] = []
+
+    def walk(tokens):
+        for t in tokens:
+            flat.append(Heading(t["level"], t["id"], _TAG.sub("", t["name"])))
+            walk(t["children"])
+
+    walk(md.toc_tokens)
+    return Rendered(html=html, toc=tuple(h for h in flat if h.level >= 2), has_h1=any(h.level == 1 for h in flat))
+
+
+def render_inline(text: str, ctx: RenderContext) -> str:
+    """Render a short Markdown snippet (a glossary definition) without the wrapping paragraph."""
+    html = render(text, ctx).html
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return html
+
+
+def word_count(text: str) -> int:
+    """Words of Markdown prose, ignoring markup characters."""
+    return len(re.findall(r"[A-Za-zÀ-ÿ0-9][\w'’\-]*", text))

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_from_directory, url_for
+from flask_login import current_user, login_required
+
+from ..core.auth import learner_required
+from ..extensions import db
+from . import service
+from .content import ASSET_SUFFIXES, Module, Unit, get_course
+
+bp = Blueprint("courses", __name__)
+
+ASSET_MAX_AGE = 24 * 60 * 60
+
+
+def _progress():
+    """The signed-in learner's progress, or None for visitors and staff."""
+    if current_user.is_authenticated and current_user.is_learner:
+        return service.course_progress(get_course(), current_user)
+    return None
+
+
+def get_module_or_404(module_slug: str) -> Module:
+    module = get_course().module(module_slug)
+    if module is None:
+        abort(404)
+    return module
+
+
+def get_unit_or_404(module_slug: str, unit_slug: str) -> tuple[Module, Unit]:
+    module = get_module_or_404(module_slug)
+    unit = module.unit(unit_slug)
+    if unit is None:
+        abort(404)
+    return module, unit
+
+
+@bp.get("/")
+def home():
+    return render_template("courses/home.html", course=get_course(), progress=_progress())
+
+
+@bp.get("/modules/")
+def module_list():
+    return render_template("courses/module_list.html", course=get_course(), progress=_progress())
+
+
+@bp.get("/modules/<module_slug>/")
+def module_outline(module_slug: str):
+    module = get_module_or_404(module_slug)
+    progress = _progress()
+    return render_template("courses/module_outline.html", course=get_course(), module=module,
+                           progress=progress.for_module(module.slug) if progress else None)
+
+
+@bp.get("/modules/<module_slug>/<unit_slug>/")
+@login_required
+def unit_page(module_slug: str, unit_slug: str):
+    module, unit = get_unit_or_404(module_slug, unit_slug)
+    previous, following = module.neighbours(unit)
+    progress = _progress()
+    return render_template("courses/unit.html", course=get_course(), module=module, unit=unit,
+                           previous=previous, following=following,
+                           module_progress=progress.for_module(module.slug) if progress else None)
+
+
+@bp.post("/modules/<module_slug>/<unit_slug>/complete")
+@learner_required
+def complete_unit(module_slug: str, unit_slug: str):
+    module, unit = get_unit_or_404(module_slug, unit_slug)
+    newly = service.complete_unit(current_user, unit)
+    db.session.commit()
+    _, following = module.neighbours(unit)
+    if newly:
+        flash(f"“{unit.title}” is marked as complete.", "success")
+    else:
+        flash(f"“{unit.title}” was already complete.", "info")
+    if following is not None:
+        return redirect(url_for("courses.unit_page", module_slug=module.slug, unit_slug=following.slug))
+    return redirect(url_for("courses.module_outline", module_slug=module.slug))
+
+
+@bp.get("/glossary/")
+def glossary():
+    return render_template("courses/glossary.html", course=get_course())
+
+
+@bp.get("/further-reading/")
+def further_reading():
+    page = get_course().pages.get("further-reading")
+    if page is None:
+        abort(404)
+    return render_template("courses/page.html", course=get_course(), page=page)
+
+
+@bp.get("/course-assets/<path:filename>")
+def asset(filename: str):
+    """Images and figures from the module folders, cached by browsers for a day."""
+    if Path(filename).suffix.lower() not in ASSET_SUFFIXES:
+        abort(404)
+    # send_from_directory refuses paths that leave the folder (404).
+    return send_from_directory(current_app.config["CONTENT_DIR"], filename, max_age=ASSET_MAX_AGE,
+                               conditional=True)
