@@ -31,7 +31,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or str(ROOT / "instance"),
+    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH") or str(ROOT / "instance")
+    app = Flask(__name__, instance_path=instance_path,
                 instance_relative_config=True, template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"))
     os.makedirs(app.instance_path, exist_ok=True)
@@ -57,16 +58,25 @@ def create_app(config: dict | None = None) -> Flask:
     from .courses import content
     content.init_app(app)
 
-    from .core import error_pages, security
+    from .core import error_pages, outbox, security
     error_pages.init_app(app)
     security.init_app(app)
+    outbox.init_app(app)
 
     from .accounts.views import bp as accounts_bp
+    from .assignments.tutor_views import bp as tutor_bp
+    from .assignments.views import bp as assignments_bp
+    from .certificates.views import bp as certificates_bp
     from .core.views import bp as core_bp
     from .courses.views import bp as courses_bp
+    from .forums.views import bp as forums_bp
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(courses_bp)
+    app.register_blueprint(forums_bp)
+    app.register_blueprint(assignments_bp)
+    app.register_blueprint(tutor_bp)
+    app.register_blueprint(certificates_bp)
 
     from . import cli
     cli.init_app(app)

@@ -16,6 +16,7 @@ from .extensions import db
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(content)
+    app.cli.add_command(mail)
 
 
 @click.command("create-user")
@@ -61,3 +62,21 @@ def content_check(path: Path | None) -> None:
     words = sum(u.words for u in course.units)
     click.echo(f"ok: {len(course.modules)} modules, {units} units, {words} words, "
                f"{len(course.glossary)} glossary terms")
+
+
+@click.group()
+def mail() -> None:
+    """The mail outbox."""
+
+
+@mail.command("send")
+@click.option("--digests/--no-digests", default=True, show_default=True,
+              help="Also gather held notifications into daily digests (at most one per person and day).")
+def mail_send(digests: bool) -> None:
+    """Deliver queued mail, retrying failures; run it from cron every few minutes."""
+    from .core.outbox import build_digests, deliver_outbox
+
+    built = build_digests() if digests else 0
+    counts = deliver_outbox()
+    click.echo(f"digests built: {built}; sent: {counts['sent']}; will retry: {counts['retried']}; "
+               f"failed for good: {counts['failed']}")

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..core.auth import safe_next
 from ..core.errors import DomainError
 from ..core.forms import add_error, render_form
-from ..core.mail import send_mail
+from ..core.outbox import queue_mail
 from ..extensions import db, limiter, login_manager
 from . import service
 from .forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
@@ -125,9 +125,11 @@ def request_reset():
         user = service.get_user_by_email(form.email.data)
         if user is not None and user.active:
             link = url_for("accounts.reset_password", token=service.make_reset_token(user), _external=True)
-            send_mail(user.email, "Reset your password",
-                      f"Hello {user.name},\n\nTo choose a new password, open this link within an hour:\n\n{link}\n\n"
-                      "If you did not ask for this, ignore this message; your password stays as it is.\n")
+            queue_mail(user.email, "Reset your password",
+                       f"Hello {user.name},\n\nTo choose a new password, open this link within an hour:\n\n{link}\n\n"
+                       "If you did not ask for this, ignore this message; your password stays as it is.\n",
+                       user_id=user.id)
+            db.session.commit()
         # The same answer whether or not the address is registered.
         flash("If an account uses that address, we have sent it a link to reset the password.", "info")
         return redirect(url_for("accounts.login"))

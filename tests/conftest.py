@@ -1,0 +1,168 @@
+"""Shared fixtures: one database per test session, emptied after every test.
+
+Set DATABASE_URL to a PostgreSQL URL to run the suite against PostgreSQL: the session then
+creates its own throwaway database next to the one named (and drops it at the end), so the
+named database is never touched.
+"""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from courseware import create_app
+from courseware.extensions import db
+from tests.factories import DEFAULT_PASSWORD, make_user
+
+FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "modules"
+REAL_CONTENT = Path(__file__).resolve().parent.parent / "modules"
+
+
+def _postgres_admin_url(url):
+    return url.set(drivername="postgresql+psycopg")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    given = os.environ.get("DATABASE_URL", "")
+    if not given.startswith(("postgres", "postgresql")):
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    import psycopg
+
+    base = make_url(re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", given))
+    name = f"courseware_test_{secrets.token_hex(4)}"
+    admin_dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin_dsn, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_config(database_url: str, tmp_path: Path, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "CONTENT_DIR": str(FIXTURE_CONTENT),
+        "CONTENT_RELOAD": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        # Cheap hashing keeps the suite fast; production uses the defaults in config.py.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
+        "ARGON2_PARALLELISM": 1,
+        "SERVER_NAME": "localhost",
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+    }
+    config.update(overrides)
+    return config
+
+
+_schema_ready: set[str] = set()
+
+
+def _empty_all_tables():
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def make_app(database_url, tmp_path):
+    """Build an app with extra config; the schema exists and every table is empty afterwards."""
+    apps = []
+
+    def factory(**overrides):
+        app = create_app(test_config(database_url, tmp_path, **overrides))
+        app.extensions["mail_outbox"] = []
+        with app.app_context():
+            if database_url not in _schema_ready:
+                db.drop_all()
+                db.create_all()
+                _schema_ready.add(database_url)
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            _empty_all_tables()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def outbox(app):
+    """Mails the app sent during the test."""
+    return app.extensions["mail_outbox"]
+
+
+@pytest.fixture
+def learner(app):
+    with app.app_context():
+        return make_user(role="learner", email="learner@city.example", name="Lena Learner",
+                         organisation="City of Utrecht")
+
+
+@pytest.fixture
+def other_learner(app):
+    with app.app_context():
+        return make_user(role="learner", email="other@region.example", name="Otto Other",
+                         organisation="Region of Grenoble")
+
+
+@pytest.fixture
+def tutor(app):
+    with app.app_context():
+        return make_user(role="tutor", email="tutor@course.example", name="Tara Tutor", organisation="Tutors")
+
+
+@pytest.fixture
+def admin(app):
+    with app.app_context():
+        return make_user(role="admin", email="admin@course.example", name="Adam Admin", organisation="Operator")
+
+
+def login(client, user, password: str = DEFAULT_PASSWORD):
+    """Sign `user` in through the real sign-in form."""
+    response = client.post("/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
+@pytest.fixture
+def login_as(client):
+    def do(user, password: str = DEFAULT_PASSWORD):
+        return login(client, user, password)
+    return do
