@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 
 from .accounts import service as accounts
 from .accounts.models import Role
@@ -25,6 +26,7 @@ def init_app(app: Flask) -> None:
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.LEARNER.value, show_default=True)
 @click.option("--organisation", default="", help="Organisation (optional).")
 @click.option("--password", help="Password; asked for (hidden) when not given.")
+@with_appcontext
 def create_user(email: str, name: str, role: str, organisation: str, password: str | None) -> None:
     """Create an account, for example the first tutor or admin."""
     if password is None:
@@ -39,7 +41,7 @@ def create_user(email: str, name: str, role: str, organisation: str, password: s
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def content() -> None:
     """Course content tools."""
 
@@ -64,7 +66,7 @@ def content_check(path: Path | None) -> None:
                f"{len(course.glossary)} glossary terms")
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def mail() -> None:
     """The mail outbox."""
 

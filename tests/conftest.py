@@ -47,7 +47,7 @@ def database_url(tmp_path_factory):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_config(database_url: str, tmp_path: Path, **overrides) -> dict:
+def app_config(database_url: str, tmp_path: Path, **overrides) -> dict:
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
@@ -89,7 +89,7 @@ def make_app(database_url, tmp_path):
     apps = []
 
     def factory(**overrides):
-        app = create_app(test_config(database_url, tmp_path, **overrides))
+        app = create_app(app_config(database_url, tmp_path, **overrides))
         app.extensions["mail_outbox"] = []
         with app.app_context():
             if database_url not in _schema_ready:
@@ -166,3 +166,36 @@ def login_as(client):
     def do(user, password: str = DEFAULT_PASSWORD):
         return login(client, user, password)
     return do
+
+
+class QueryCounter:
+    """Counts SQL statements sent while active: `with count_queries() as q: ...; q.count`."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def __enter__(self):
+        from sqlalchemy import event
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc):
+        from sqlalchemy import event
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+
+@pytest.fixture
+def count_queries(app):
+    def make():
+        with app.app_context():
+            engine = db.engine
+        return QueryCounter(engine)
+    return make

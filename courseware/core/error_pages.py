@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import time
 
 from flask import Flask, render_template
@@ -29,7 +28,7 @@ def _retry_minutes() -> int | None:
     current = limiter.current_limit
     if current is None:
         return None
-    return max(1, math.ceil((current.reset_at - time.time()) / 60))
+    return max(1, round((current.reset_at - time.time()) / 60))
 
 
 def render_error(code: int, detail: str | None = None):
@@ -48,7 +47,9 @@ def init_app(app: Flask) -> None:
     def http_error(e: HTTPException):
         if e.code is None or e.code < 400:
             return e
-        response_body, code = render_error(e.code)
+        # Rate-limit answers carry their own explanation (which limit was hit).
+        detail = e.description if e.code == 429 else None
+        response_body, code = render_error(e.code, detail)
         response = app.make_response((response_body, code))
         if e.code == 405 and hasattr(e, "valid_methods") and e.valid_methods:
             response.headers["Allow"] = ", ".join(e.valid_methods)

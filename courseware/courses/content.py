@@ -296,6 +296,7 @@ def load_course(root: Path | str, url_for_unit: Callable[[str, str], str] | None
                                            "use lower-case letters, digits and hyphens")
             continue
         unit_srcs = []
+        unit_files: dict[str, str] = {}
         for path in sorted(folder.glob("*.md")):
             if path.name in SPECIAL_FILES:
                 continue
@@ -304,6 +305,10 @@ def load_course(root: Path | str, url_for_unit: Callable[[str, str], str] | None
                 loader.problem(loader.rel(path), 1, f"the unit slug {uslug!r} is not allowed "
                                f"(lower-case letters, digits and hyphens; not {', '.join(sorted(RESERVED_SLUGS))})")
                 continue
+            if uslug in unit_files:
+                loader.problem(loader.rel(path), 1, f"duplicate unit slug {uslug!r} (also {unit_files[uslug]})")
+                continue
+            unit_files[uslug] = path.name
             src = loader.read(path)
             if src is not None:
                 unit_srcs.append((uslug, src))

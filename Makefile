@@ -1,0 +1,49 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+# The PostgreSQL server the second half of `make test` uses (it creates and drops its own database there).
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: install run test test-sqlite test-postgres check mail clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+## Serve the site on http://$(HOST):$(PORT) with SQLite in instance/.
+run: install
+	$(BIN)/flask --app app content check
+	$(BIN)/flask --app app db upgrade
+	COURSEWARE_ENV=development $(BIN)/flask --app app run --host $(HOST) --port $(PORT)
+
+## The whole suite on SQLite, then on PostgreSQL when a server answers on 127.0.0.1:5432.
+test: install check test-sqlite test-postgres
+
+check: install
+	$(BIN)/flask --app app content check
+
+test-sqlite: install
+	@echo "== test suite on SQLite"
+	env -u DATABASE_URL $(BIN)/pytest
+
+test-postgres: install
+	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2).close()" 2>/dev/null; then \
+		echo "== test suite on PostgreSQL (127.0.0.1:5432)"; \
+		DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest; \
+	else \
+		echo "== SKIPPED: the PostgreSQL half of the suite (no server answers on 127.0.0.1:5432)"; \
+	fi
+
+## Deliver queued mail once (cron runs this every few minutes in production).
+mail: install
+	$(BIN)/flask --app app mail send
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,130 @@
+"""The content loader on small trees: a good one, and each kind of broken one."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from courseware.courses.content import ContentError, load_course
+from tests.conftest import FIXTURE_CONTENT
+
+
+@pytest.fixture
+def tree(tmp_path) -> Path:
+    root = tmp_path / "modules"
+    shutil.copytree(FIXTURE_CONTENT, root)
+    return root
+
+
+def problems_of(root: Path) -> list[str]:
+    with pytest.raises(ContentError) as info:
+        load_course(root)
+    return info.value.problems
+
+
+def test_good_tree_loads():
+    course = load_course(FIXTURE_CONTENT)
+    assert course.title == "Fixture course" and course.version == "test-1"
+    assert [m.slug for m in course.modules] == ["basics", "practice"]
+    basics = course.module("basics")
+    assert [u.slug for u in basics.units] == ["first-steps", "second-unit"]
+    assert basics.forum_posts_required == 2 and not basics.anonymous_marking
+    assert course.module("practice").anonymous_marking
+    assert basics.assignment.words == (50, 300) and basics.assignment.criteria == ("Names the city", "Gives one example")
+    assert [p.title for p in basics.prompts] == ["Introduce yourself"]
+    assert basics.units[0].topics == ("smart-charging-basics", "ev-users")
+    assert [t.term for t in course.glossary] == ["V1G"]
+
+
+def test_rendering_of_a_unit():
+    unit = load_course(FIXTURE_CONTENT).module("basics").unit("first-steps")
+    html = unit.html
+    assert '<h2 id="getting-started">Getting started</h2>' in html
+    assert [(h.level, h.id, h.title) for h in unit.toc] == [(2, "getting-started", "Getting started"),
+                                                           (3, "a-smaller-heading", "A smaller heading")]
+    assert "<table" in html and "<th>Mode</th>" in html
+    assert 'class="footnote"' in html
+    assert 'class="admonition key-points" role="note"' in html
+    assert 'href="/modules/basics/second-unit/#details"' in html
+    assert 'href="/modules/practice/applying/"' in html
+    assert 'src="/course-assets/01-basics/images/demand.svg"' in html and 'alt="A bar chart' in html
+
+
+def test_units_keep_their_identity_when_reordered(tree):
+    first = tree / "01-basics" / "01-first-steps.md"
+    second = tree / "01-basics" / "02-second-unit.md"
+    first.write_text(first.read_text().replace("order: 1", "order: 3"))
+    course = load_course(tree)
+    assert [u.slug for u in course.module("basics").units] == ["second-unit", "first-steps"]
+
+
+@pytest.mark.parametrize("breakage, expected", [
+    (lambda r: (r / "01-basics/02-second-unit.md").write_text("no front matter here\n"),
+     "01-basics/02-second-unit.md:1: missing front matter"),
+    (lambda r: (r / "01-basics/02-second-unit.md").write_text("---\ntitle: [unclosed\n---\nbody\n"),
+     "01-basics/02-second-unit.md:3: bad front matter"),
+    (lambda r: _edit(r / "01-basics/02-second-unit.md", "minutes: 4\n", ""),
+     "01-basics/02-second-unit.md:2: front matter is missing 'minutes'"),
+    (lambda r: _edit(r / "01-basics/02-second-unit.md", "minutes: 4", "minutes: soon"),
+     "01-basics/02-second-unit.md:4: 'minutes' must be a whole number"),
+    (lambda r: _edit(r / "01-basics/02-second-unit.md", "minutes: 4", "minutes: 4\ncolour: red"),
+     "01-basics/02-second-unit.md:5: unknown front matter key 'colour'"),
+    (lambda r: _edit(r / "01-basics/02-second-unit.md", "order: 2", "order: 1"),
+     "duplicate unit order 1"),
+    (lambda r: _edit(r / "01-basics/02-second-unit.md", "[eu-policy]", "[astrology]"),
+     "unknown topic 'astrology'"),
+    (lambda r: _edit(r / "02-practice/module.md", "order: 2", "order: 1"),
+     "duplicate module order 1"),
+    (lambda r: shutil.copy(r / "01-basics/02-second-unit.md", r / "01-basics/03-second-unit.md"),
+     "duplicate unit slug"),
+    (lambda r: _edit(r / "01-basics/01-first-steps.md", "(02-second-unit.md#details)", "(03-missing.md)"),
+     "01-basics/01-first-steps.md:11: broken link to '03-missing.md'"),
+    (lambda r: (r / "01-basics/images/demand.svg").unlink(),
+     "01-basics/01-first-steps.md:20: missing image 'images/demand.svg'"),
+    (lambda r: _edit(r / "01-basics/01-first-steps.md", "![A bar chart of charging demand by hour]", "![]"),
+     "has no alt text"),
+    (lambda r: (r / "01-basics/assignment.md").unlink(),
+     "01-basics/assignment.md:1: missing: every module needs an assignment brief"),
+    (lambda r: shutil.rmtree(r / "02-practice/prompts"),
+     "02-practice/prompts/:1: missing: every module needs at least one discussion prompt"),
+    (lambda r: _edit(r / "01-basics/02-second-unit.md", "## Details", "# Details"),
+     "start headings at '##'"),
+    (lambda r: _edit(r / "01-basics/02-second-unit.md", '!!! key-points "Key points"', "Key points:"),
+     "no key-points box"),
+    (lambda r: shutil.copy(r / "01-basics/02-second-unit.md", r / "01-basics/forum.md"),
+     "the unit slug 'forum' is not allowed"),
+    (lambda r: _edit(r / "01-basics/assignment.md", "words: [50, 300]", "words: [300, 50]"),
+     "'words' must be [minimum, maximum]"),
+])
+def test_broken_trees_are_reported_precisely(tree, breakage, expected):
+    breakage(tree)
+    problems = problems_of(tree)
+    assert any(expected in p for p in problems), problems
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new))
+
+
+def test_content_check_command_reports_and_fails(runner, tree):
+    _edit(tree / "01-basics/01-first-steps.md", "(02-second-unit.md#details)", "(03-missing.md)")
+    result = runner.invoke(args=["content", "check", "--path", str(tree)])
+    assert result.exit_code == 1
+    assert "error: 01-basics/01-first-steps.md:11: broken link to '03-missing.md'" in result.output
+
+
+def test_content_check_command_passes_on_the_real_course(runner):
+    from tests.conftest import REAL_CONTENT
+    result = runner.invoke(args=["content", "check", "--path", str(REAL_CONTENT)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("ok: 3 modules")
+
+
+def test_app_refuses_to_start_on_broken_content(make_app, tree):
+    (tree / "01-basics/assignment.md").unlink()
+    with pytest.raises(ContentError) as info:
+        make_app(CONTENT_DIR=str(tree))
+    assert "01-basics/assignment.md:1: missing" in str(info.value)
