@@ -7,7 +7,7 @@ PORT   ?= 5000
 # The PostgreSQL server the second half of `make test` uses (it creates and drops its own database there).
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-sqlite test-postgres check mail clean
+.PHONY: install run test test-sqlite test-postgres check mail clean browser-deps bench
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,7 +24,19 @@ run: install
 	COURSEWARE_ENV=development $(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
 ## The whole suite on SQLite, then on PostgreSQL when a server answers on 127.0.0.1:5432.
-test: install check test-sqlite test-postgres
+test: install browser-deps check test-sqlite test-postgres
+
+## What the browser tests need: Debian's chromium (installed when missing and we are root) and axe-core from npm.
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "== installing Debian's chromium for the browser tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "== chromium is missing: install it (apt-get install chromium) or the browser tests are skipped"; \
+		fi; \
+	fi
+	@test -f tests/browser/node_modules/axe-core/axe.min.js || (cd tests/browser && npm ci --no-audit --no-fund --silent)
 
 check: install
 	$(BIN)/flask --app app content check
@@ -40,6 +52,17 @@ test-postgres: install
 	else \
 		echo "== SKIPPED: the PostgreSQL half of the suite (no server answers on 127.0.0.1:5432)"; \
 	fi
+
+## Benchmark: the app under gunicorn (4 workers) on 100 and 10,000 demo learners, measured with wrk.
+## BENCH_ARGS="--database-url postgresql://postgres@127.0.0.1:5432/postgres" benchmarks PostgreSQL instead.
+bench: install
+	@if ! command -v wrk >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "== installing Debian's wrk for the benchmark"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+		else echo "== wrk is missing: apt-get install -y wrk"; exit 1; fi; \
+	fi
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 ## Deliver queued mail once (cron runs this every few minutes in production).
 mail: install

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
+from .core.params import BoundedIntConverter
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +31,17 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 
 
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint_inside_transaction(conn, name):
+    """pysqlite opens a transaction only before INSERT/UPDATE/DELETE. A SAVEPOINT sent outside one
+    starts SQLite's own transaction, which the RELEASE then commits at once: a later rollback of the
+    request could not undo it. Open the real transaction first; IMMEDIATE takes the write lock now,
+    waiting up to busy_timeout, instead of failing later when a read would have to become a write."""
+    dbapi_connection = conn.connection.dbapi_connection
+    if isinstance(dbapi_connection, sqlite3.Connection) and not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN IMMEDIATE")
+
+
 def create_app(config: dict | None = None) -> Flask:
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH") or str(ROOT / "instance")
     app = Flask(__name__, instance_path=instance_path,
@@ -45,6 +57,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"],
                                 x_proto=app.config["PROXY_COUNT"], x_host=app.config["PROXY_COUNT"])
 
+    # Ids in URLs fit the database's INTEGER columns: a larger number is a 404, not an overflow.
+    app.url_map.converters["int"] = BoundedIntConverter
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -64,19 +78,25 @@ def create_app(config: dict | None = None) -> Flask:
     outbox.init_app(app)
 
     from .accounts.views import bp as accounts_bp
+    from .admin.views import bp as admin_bp
     from .assignments.tutor_views import bp as tutor_bp
     from .assignments.views import bp as assignments_bp
     from .certificates.views import bp as certificates_bp
     from .core.views import bp as core_bp
+    from .dashboards.views import bp as dashboards_bp
     from .courses.views import bp as courses_bp
     from .forums.views import bp as forums_bp
+    from .pages.views import bp as pages_bp
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(courses_bp)
+    app.register_blueprint(pages_bp)
     app.register_blueprint(forums_bp)
     app.register_blueprint(assignments_bp)
     app.register_blueprint(tutor_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(dashboards_bp)
 
     from . import cli
     cli.init_app(app)

@@ -18,6 +18,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(content)
     app.cli.add_command(mail)
+    app.cli.add_command(assignments_cli)
+    app.cli.add_command(demo_data)
 
 
 @click.command("create-user")
@@ -82,3 +84,64 @@ def mail_send(digests: bool) -> None:
     counts = deliver_outbox()
     click.echo(f"digests built: {built}; sent: {counts['sent']}; will retry: {counts['retried']}; "
                f"failed for good: {counts['failed']}")
+
+
+@click.group("assignments", cls=AppGroup)
+def assignments_cli() -> None:
+    """Assignments and grading."""
+
+
+@assignments_cli.command("remind")
+@click.option("--days", type=click.IntRange(min=0), default=None,
+              help="Remind about work waiting longer than this (default: ASSIGNMENT_REMINDER_DAYS, 5).")
+def assignments_remind(days: int | None) -> None:
+    """Queue reminders to tutors about submissions waiting too long; each submission is reminded about once."""
+    from .assignments.notifications import reminder_days, send_reminders
+
+    count = send_reminders(days=days)
+    db.session.commit()
+    click.echo(f"reminded about {count} submission(s) waiting over {reminder_days() if days is None else days} days")
+
+
+@click.command("demo-data")
+@click.option("--learners", type=click.IntRange(min=1, max=1_000_000), default=1000, show_default=True,
+              help="How many demo learners to create.")
+@click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same population.")
+@click.option("--force", is_flag=True, help="Add demo data even though the database holds real accounts.")
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
+              help="The site's public address, printed in the certificates' verification links.")
+@with_appcontext
+def demo_data(learners: int, seed: int, force: bool, base_url: str) -> None:
+    """Create a synthetic course population: learners, progress, posts, submissions, certificates.
+
+    Demo accounts have addresses @demo.invalid and the password "demo-password".
+    """
+    import time
+
+    from . import demo
+
+    started = time.monotonic()
+    state: dict = {}
+
+    def on_plan(plan) -> None:
+        state["bar"] = click.progressbar(length=demo.planned_rows(plan), label="planning", show_eta=False,
+                                         item_show_func=lambda _: state.get("label", ""))
+        state["bar"].__enter__()
+
+    def progress(label: str, rows: int) -> None:
+        state["label"] = label
+        state["bar"].update(rows)
+
+    try:
+        summary = demo.generate(learners, seed, force=force, base_url=base_url, progress=progress, on_plan=on_plan)
+    except demo.RealUsersPresent as e:
+        raise click.ClickException(str(e)) from None
+    finally:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
+    click.echo(f"Created {summary.learners} learners in {summary.organisations} organisations, {summary.tutors} tutors "
+               f"and 1 admin; {summary.completions} unit completions, {summary.threads} threads and "
+               f"{summary.posts} posts, {summary.submissions} submissions with {summary.grades} grades, "
+               f"{summary.certificates} certificates (issued through the certificates service) "
+               f"in {time.monotonic() - started:.0f} s.")
+    click.echo(f'Every demo account (@{demo.DEMO_DOMAIN}) signs in with the password "{demo.DEMO_PASSWORD}".')

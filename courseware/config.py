@@ -79,5 +79,8 @@ def from_environment(instance_path: str) -> dict:
         "ARGON2_TIME_COST": int(env.get("ARGON2_TIME_COST", "3")),
         "ARGON2_MEMORY_COST": int(env.get("ARGON2_MEMORY_COST", str(64 * 1024))),
         "ARGON2_PARALLELISM": int(env.get("ARGON2_PARALLELISM", "4")),
+        # Named in the privacy notice and the accessibility statement.
+        "OPERATOR_NAME": env.get("OPERATOR_NAME", "the operator of this site"),
+        "OPERATOR_EMAIL": env.get("OPERATOR_EMAIL", "privacy@localhost"),
         "DEVELOPMENT": development,
     }

@@ -23,6 +23,11 @@ class Role(str, enum.Enum):
         return self.value.capitalize()
 
 
+# Raise when the privacy notice (templates/pages/privacy.html) changes materially; each account
+# records the version it was shown at registration.
+PRIVACY_NOTICE_VERSION = "2026-11-27"
+
+
 def new_session_token() -> str:
     return secrets.token_urlsafe(16)
 
@@ -43,6 +48,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    privacy_notice_version: Mapped[str | None] = mapped_column(String(20))
+    privacy_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

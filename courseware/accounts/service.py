@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app
+from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from ..core.errors import DomainError
+from ..core.outbox import queue_mail
 from ..core.time import utcnow
 from ..extensions import db
-from .models import Role, User
+from .models import PRIVACY_NOTICE_VERSION, Role, User
 from .passwords import burn_time, hash_password, needs_rehash, verify_password
 
 log = logging.getLogger(__name__)
@@ -38,13 +39,17 @@ def check_password_rules(password: str, email: str) -> None:
 
 
 def create_user(*, email: str, name: str, password: str, organisation: str = "",
-                role: Role = Role.LEARNER) -> User:
+                role: Role = Role.LEARNER, accepted_privacy_notice: bool = False) -> User:
+    """Create an account. `accepted_privacy_notice` records the notice version shown at registration."""
     email = normalise_email(email)
     if get_user_by_email(email) is not None:
         raise DomainError("An account with this email address already exists.", field="email")
     check_password_rules(password, email)
     user = User(email=email, name=name.strip(), organisation=organisation.strip(),
                 password_hash=hash_password(password), role=role.value)
+    if accepted_privacy_notice:
+        user.privacy_notice_version = PRIVACY_NOTICE_VERSION
+        user.privacy_accepted_at = utcnow()
     db.session.add(user)
     db.session.flush()
     log.info("account %s created with role %s", user.id, user.role)
@@ -109,3 +114,12 @@ def user_for_reset_token(token: str) -> User:
     if user is None or not user.active or data.get("fp") != _fingerprint(user):
         raise DomainError("This reset link has already been used or is no longer valid. Ask for a new one.")
     return user
+
+
+def queue_reset_mail(user: User) -> None:
+    """Queue the mail with a password-reset link for `user`: asked for by the learner or sent by an admin."""
+    link = url_for("accounts.reset_password", token=make_reset_token(user), _external=True)
+    queue_mail(user.email, "Reset your password",
+               f"Hello {user.name},\n\nTo choose a new password, open this link within an hour:\n\n{link}\n\n"
+               "If you did not ask for this, ignore this message; your password stays as it is.\n",
+               user_id=user.id)

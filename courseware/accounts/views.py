@@ -1,15 +1,17 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import json
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.auth import safe_next
 from ..core.errors import DomainError
 from ..core.forms import add_error, render_form
-from ..core.outbox import queue_mail
 from ..extensions import db, limiter, login_manager
-from . import service
-from .forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+from . import privacy, service
+from .forms import (ChangePasswordForm, DeleteAccountForm, LoginForm, RegisterForm, ResetPasswordForm,
+                    ResetRequestForm)
 from .models import User
 
 bp = Blueprint("accounts", __name__)
@@ -50,7 +52,8 @@ def register():
     if form.validate_on_submit():
         try:
             user = service.create_user(email=form.email.data, name=form.name.data,
-                                       organisation=form.organisation.data, password=form.password.data)
+                                       organisation=form.organisation.data, password=form.password.data,
+                                       accepted_privacy_notice=True)
         except DomainError as e:
             add_error(form, e.field, e.message)
         else:
@@ -124,11 +127,7 @@ def request_reset():
     if form.validate_on_submit():
         user = service.get_user_by_email(form.email.data)
         if user is not None and user.active:
-            link = url_for("accounts.reset_password", token=service.make_reset_token(user), _external=True)
-            queue_mail(user.email, "Reset your password",
-                       f"Hello {user.name},\n\nTo choose a new password, open this link within an hour:\n\n{link}\n\n"
-                       "If you did not ask for this, ignore this message; your password stays as it is.\n",
-                       user_id=user.id)
+            service.queue_reset_mail(user)
             db.session.commit()
         # The same answer whether or not the address is registered.
         flash("If an account uses that address, we have sent it a link to reset the password.", "info")
@@ -154,3 +153,36 @@ def reset_password(token: str):
             flash("Your password has been changed. Sign in with your new password.", "success")
             return redirect(url_for("accounts.login"))
     return render_form("accounts/reset_password.html", form)
+
+
+@bp.get("/account/export")
+@login_required
+def export_data():
+    """Everything we hold about the signed-in person: JSON, or a ZIP with their attachments too."""
+    stamp = current_user.id
+    if request.args.get("attachments"):
+        return Response(privacy.export_zip(current_user), mimetype="application/zip",
+                        headers={"Content-Disposition": f'attachment; filename="my-data-{stamp}.zip"',
+                                 "Cache-Control": "no-store"})
+    body = json.dumps(privacy.export_user_data(current_user), ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="my-data-{stamp}.json"',
+                             "Cache-Control": "no-store"})
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            attachment_keys = privacy.erase_account(current_user._get_current_object(), form.password.data)
+        except DomainError as e:
+            add_error(form, e.field, e.message)
+        else:
+            db.session.commit()
+            privacy.discard_attachments(attachment_keys)
+            logout_user()
+            flash("Your account has been deleted. Your forum posts remain under the name “deleted user”.", "success")
+            return redirect(url_for("courses.home"))
+    return render_form("accounts/delete.html", form)

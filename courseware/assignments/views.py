@@ -1,5 +1,88 @@
+"""The learner's side: the brief, their versions and feedback, drafts and submissions; attachments."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask_login import current_user, login_required
+
+from ..core.auth import learner_required
+from ..core.errors import DomainError
+from ..core.forms import add_error
+from ..core.safe_markdown import plain_words, render_safe
+from ..courses.views import get_module_or_404
+from ..extensions import db
+from . import models  # noqa: F401  (the tables must exist whenever the app does)
+from . import service, storage
+from .forms import SubmissionForm
+from .models import NEEDS_REVISION, Submission
+from .permissions import can_view_submission
 
 bp = Blueprint("assignments", __name__)
+
+
+def _render(module, state, form, status: int | None = None, preview=None):
+    code = status or (422 if form.errors else 200)
+    return render_template("assignments/assignment.html", module=module, brief=module.assignment, state=state,
+                           form=form, preview=preview,
+                           preview_words=plain_words(form.body.data) if preview is not None else None), code
+
+
+@bp.route("/modules/<module_slug>/assignment/", methods=["GET", "POST"])
+@learner_required
+def assignment_page(module_slug: str):
+    module = get_module_or_404(module_slug)
+    state = service.learner_state(current_user.id, module.slug)
+    form = SubmissionForm()
+    if not form.is_submitted():
+        start_from = state.draft or (state.latest if state.status == NEEDS_REVISION else None)
+        if start_from is not None:
+            form.body.data = start_from.body
+        return _render(module, state, form)
+    if not form.validate():
+        return _render(module, state, form)
+    if form.preview.data:
+        return _render(module, state, form, preview=render_safe(form.body.data or ""))
+
+    submit = not form.save_draft.data
+    try:
+        upload = storage.check_upload(form.attachment.data) if form.attachment.data else None
+        result = service.save_work(current_user, module, form.body.data or "", upload, submit=submit,
+                                   remove_attachment=form.remove_attachment.data)
+    except DomainError as e:
+        db.session.rollback()
+        add_error(form, e.field, e.message)
+        state = service.learner_state(current_user.id, module.slug)
+        status = 413 if isinstance(e, storage.FileTooLarge) else 409 if isinstance(e, service.StateConflict) else 422
+        return _render(module, state, form, status=status)
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        storage.discard(result.stored_key)
+        raise
+    storage.discard(result.replaced_key)
+    if submit:
+        flash(f"Version {result.submission.version} is submitted. A tutor will grade it; "
+              "you will get an email when they have.", "success")
+    else:
+        flash("Your draft is saved. It is not yet submitted.", "success")
+    return redirect(url_for(".assignment_page", module_slug=module.slug,
+                            _anchor=f"version-{result.submission.version}"))
+
+
+@bp.get("/submissions/<int:submission_id>/attachment")
+@login_required
+def download_attachment(submission_id: int):
+    submission = db.session.get(Submission, submission_id)
+    # Someone else's work answers as if it did not exist.
+    if submission is None or not submission.has_attachment or not can_view_submission(current_user, submission):
+        abort(404)
+    try:
+        path = storage.path_of(submission.attachment_key)
+    except ValueError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=submission.attachment_type, as_attachment=True,
+                         download_name=submission.attachment_name or "attachment", max_age=0, conditional=False)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,5 +1,137 @@
+"""The learner's certificate page and downloads, public verification, the issuer profile and status list."""
 from __future__ import annotations
 
-from flask import Blueprint
+import io
+
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, send_file, url_for
+from flask_login import current_user, login_required
+
+from ..core.auth import learner_required
+from ..core.time import utcnow
+from ..courses.content import get_course
+from ..extensions import db, limiter
+from . import credential as vc
+from . import keys, service
+from .forms import ClaimForm
+from .models import Certificate, CertificateState  # noqa: F401  (registers the table for create_all)
+from .permissions import can_download
+from .rules import check_requirements
 
 bp = Blueprint("certificates", __name__)
+
+DEFAULT_VERIFY_LIMIT = "60 per minute"
+
+
+def _verify_limit() -> str:
+    return current_app.config.get("VERIFY_RATE_LIMIT", DEFAULT_VERIFY_LIMIT)
+
+
+def _own_certificate_or_404() -> Certificate:
+    """The signed-in learner's current, unrevoked certificate. Nobody reaches another learner's."""
+    certificate = service.current_certificate(current_user.id)
+    if certificate is None or not can_download(current_user, certificate):
+        abort(404)
+    return certificate
+
+
+@bp.route("/certificate/", methods=["GET", "POST"])
+@learner_required
+def certificate_page():
+    course = get_course()
+    form = ClaimForm()
+    not_earned = None
+    if form.validate_on_submit():
+        try:
+            certificate, newly = service.claim_certificate(course, current_user)
+        except service.NotEarned as e:
+            not_earned = e.eligibility
+        else:
+            db.session.commit()
+            if newly:
+                flash("Congratulations: your certificate has been issued.", "success")
+            else:
+                flash("Your certificate was already issued; here it is.", "info")
+            return redirect(url_for("certificates.certificate_page"))
+    eligibility = not_earned or check_requirements(course, current_user)
+    certificate = service.current_certificate(current_user.id)
+    body = render_template("certificates/certificate.html", course=course, eligibility=eligibility,
+                           certificate=certificate, form=form, refused=not_earned is not None,
+                           verify_url=service.verify_url(certificate.code) if certificate else None)
+    return body, (422 if not_earned is not None else 200)
+
+
+@bp.get("/certificate/download")
+@login_required
+def download():
+    certificate = _own_certificate_or_404()
+    response = send_file(io.BytesIO(certificate.pdf), mimetype="application/pdf", as_attachment=True,
+                         download_name=f"certificate-{certificate.display_code}.pdf", etag=certificate.pdf_sha256)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/certificate/credential")
+@login_required
+def credential():
+    certificate = _own_certificate_or_404()
+    response = Response(certificate.credential_json, mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="credential-{certificate.display_code}.json"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/verify/<code>")
+@limiter.limit(_verify_limit)
+def verify(code: str):
+    # Unknown and malformed codes get the same plain 404: the page reveals nothing about other codes.
+    certificate = service.certificate_by_code(code)
+    if certificate is None:
+        abort(404)
+    response = current_app.make_response(render_template(
+        "certificates/verify.html", certificate=certificate, states=CertificateState,
+        newer_url=(url_for("certificates.verify", code=certificate.replaced_by.display_code)
+                   if certificate.replaced_by else None)))
+    # A revocation must show at once; do not let caches keep an old answer.
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@bp.get("/issuer")
+def issuer():
+    """The issuer profile: who signs the credentials and the public key that checks them."""
+    course = get_course()
+    issuer_url = service.issuer_url()
+    profile = {
+        "@context": [vc.VC_CONTEXT, vc.OB_CONTEXT],
+        "id": issuer_url,
+        "type": ["Profile"],
+        "name": course.tutor_organisation,
+        "url": url_for("courses.home", _external=True),
+        "description": f"Issues the certificates of the course “{course.title}”.",
+        "verificationMethod": [{
+            "id": service.key_id(),
+            "type": "Multikey",
+            "controller": issuer_url,
+            "publicKeyMultibase": keys.multikey(keys.public_key()),
+        }],
+        "assertionMethod": [service.key_id()],
+    }
+    response = jsonify(profile)
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response
+
+
+@bp.get("/credentials/status/<int:list_id>")
+def status_list(list_id: int):
+    """The signed Bitstring Status List (purpose: revocation) that every credential points to."""
+    if list_id != 1:
+        abort(404)
+    now = utcnow()
+    document = vc.status_list(list_url=service.status_list_url(), issuer_url=service.issuer_url(),
+                                      revoked_indices=service.revoked_status_indices(), now=now)
+    response = jsonify(service.sign(document, now))
+    response.cache_control.public = True
+    response.cache_control.max_age = 60
+    return response

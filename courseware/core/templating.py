@@ -28,7 +28,6 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def site():
-        from ..courses.content import get_course
         state = app.extensions.get("courseware.content", {})
         title = state["course"].title if state.get("course") else "Smart-charging e-course"
         return {"site_title": title}

@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import Any, Callable
 
 import yaml
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app
 
 from .rendering import Heading, RenderContext, render, render_inline, word_count
 

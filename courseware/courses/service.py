@@ -97,6 +97,15 @@ def course_progress(course: Course, user: User) -> CourseProgress:
                           last_completed=last[:2] if last else None)
 
 
+def module_progress(module: Module, user: User) -> ModuleProgress:
+    """Progress of one learner in one module, in one query: the unit and outline pages need no more."""
+    units = {u.slug for u in module.units}
+    rows = db.session.execute(
+        select(UnitCompletion.unit_slug, UnitCompletion.completed_at)
+        .where(UnitCompletion.user_id == user.id, UnitCompletion.module_slug == module.slug)).all()
+    return ModuleProgress(module, {slug: at for slug, at in rows if slug in units})
+
+
 def complete_unit(user: User, unit: Unit) -> bool:
     """Mark `unit` complete for `user`. Idempotent; returns True when newly completed."""
     exists = db.session.scalar(select(UnitCompletion.id).where(

@@ -9,6 +9,7 @@ from ..core.auth import learner_required
 from ..extensions import db
 from . import service
 from .content import ASSET_SUFFIXES, Module, Unit, get_course
+from .page_cache import cached_page
 
 bp = Blueprint("courses", __name__)
 
@@ -42,17 +43,27 @@ def home():
     return render_template("courses/home.html", course=get_course(), progress=_progress())
 
 
+def _module_progress(module: Module) -> service.ModuleProgress | None:
+    """The signed-in learner's progress in one module (one small query), or None for visitors and staff."""
+    if current_user.is_authenticated and current_user.is_learner:
+        return service.module_progress(module, current_user)
+    return None
+
+
 @bp.get("/modules/")
 def module_list():
-    return render_template("courses/module_list.html", course=get_course(), progress=_progress())
+    course = get_course()
+    progress = _progress()
+    # The page differs between learners only by the numbers in its progress bars.
+    numbers = tuple((p.done, p.total) for p in progress.modules) if progress else None
+    return cached_page(("module list", numbers), "courses/module_list.html", course=course, progress=progress)
 
 
 @bp.get("/modules/<module_slug>/")
 def module_outline(module_slug: str):
     module = get_module_or_404(module_slug)
-    progress = _progress()
     return render_template("courses/module_outline.html", course=get_course(), module=module,
-                           progress=progress.for_module(module.slug) if progress else None)
+                           progress=_module_progress(module))
 
 
 @bp.get("/modules/<module_slug>/<unit_slug>/")
@@ -60,10 +71,11 @@ def module_outline(module_slug: str):
 def unit_page(module_slug: str, unit_slug: str):
     module, unit = get_unit_or_404(module_slug, unit_slug)
     previous, following = module.neighbours(unit)
-    progress = _progress()
-    return render_template("courses/unit.html", course=get_course(), module=module, unit=unit,
-                           previous=previous, following=following,
-                           module_progress=progress.for_module(module.slug) if progress else None)
+    progress = _module_progress(module)
+    # The page differs between learners only by whether this unit is done (and the name and token).
+    done = progress.is_done(unit) if progress else None
+    return cached_page(("unit", module.slug, unit.slug, done), "courses/unit.html", course=get_course(),
+                       module=module, unit=unit, previous=previous, following=following, module_progress=progress)
 
 
 @bp.post("/modules/<module_slug>/<unit_slug>/complete")

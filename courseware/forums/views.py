@@ -1,5 +1,209 @@
+"""Forum pages: the thread list and thread page (SPEC section 4), posting, editing, deleting,
+quoting and reporting. Moderation, following and opt-out pages are in moderation_views.py."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..core.errors import DomainError
+from ..core.forms import add_error
+from ..core.safe_markdown import render_safe
+from ..courses.content import Module
+from ..courses.views import get_module_or_404
+from ..extensions import client_address, db, limiter
+from . import permissions, queries, service
+from .follow_views import bp as follow_bp
+from .forms import ActionForm, EditForm, ReasonForm, ReplyForm, ThreadForm
+from .loaders import form_status, get_post_or_404, get_thread_or_404, page_number, respond, thread_url
+from .models import EDIT_WINDOW_MINUTES, SCOPE_ALL, SCOPE_OWN_THREADS, Post, Thread, module_scope, thread_scope
+from .moderation_views import bp as moderation_bp
+from ..core.params import db_int
 
 bp = Blueprint("forums", __name__)
+bp.register_blueprint(moderation_bp)
+bp.register_blueprint(follow_bp)
+
+POSTING_LIMIT = "60 per 10 minutes"
+
+
+def _poster_key() -> str:
+    return f"forum-post:{current_user.id}" if current_user.is_authenticated else f"forum-post:{client_address()}"
+
+
+def _stored(response) -> bool:
+    # A stored post redirects; previews and refused input do not use up the allowance.
+    return response.status_code in (302, 303)
+
+
+# Shared by starting threads and replying: a flood limit per account.
+posting_limit = limiter.shared_limit(POSTING_LIMIT, scope="forum-post", key_func=_poster_key, methods=["POST"],
+                                     deduct_when=_stored,
+                                     error_message="You have posted a lot in a short time. Wait a few minutes.")
+
+
+@bp.context_processor
+def forum_helpers():
+    return {"author_name": service.author_name, "perm": permissions, "EDIT_WINDOW_MINUTES": EDIT_WINDOW_MINUTES}
+
+
+# The two pages of the public contract ----------------------------------------------
+
+@bp.route("/modules/<module_slug>/forum/", methods=["GET", "POST"])
+@posting_limit
+@login_required
+def thread_list(module_slug: str):
+    module = get_module_or_404(module_slug)
+    if service.ensure_prompt_threads(module):
+        db.session.commit()
+    form = ThreadForm()
+    preview = None
+    if form.validate_on_submit():
+        if "preview" in request.form:
+            preview = render_safe(form.body.data)
+        else:
+            try:
+                post = service.start_thread(current_user, module, form.title.data, form.body.data,
+                                            form.form_token.data)
+            except DomainError as e:
+                db.session.rollback()
+                add_error(form, e.field, e.message)
+            else:
+                db.session.commit()
+                flash("Your thread has been started.", "success")
+                return redirect(thread_url(post.thread), code=303)
+    page = queries.thread_page(module.slug, current_user, page_number())
+    if page is None:
+        abort(404)
+    form.give_token()
+    follow = service.subscriptions_of(current_user, [module_scope(module.slug)]).get(module_scope(module.slug))
+    return respond("forums/thread_list.html", form_status(form), module=module, page=page, form=form,
+                    preview=preview, follow_mode=follow)
+
+
+@bp.route("/modules/<module_slug>/forum/<int:thread_id>/", methods=["GET", "POST"])
+@posting_limit
+@login_required
+def thread(module_slug: str, thread_id: int):
+    module, thread = get_thread_or_404(module_slug, thread_id)
+    form = ReplyForm()
+    preview = None
+    status = 200
+    if request.method == "POST" and not permissions.can_reply(current_user, thread):
+        form.validate_on_submit()
+        form.form_errors.append("This thread is locked: no new replies can be added.")
+        status = 403
+    elif form.validate_on_submit():
+        if "preview" in request.form:
+            preview = render_safe(form.body.data)
+        else:
+            try:
+                post = service.reply(current_user, thread, form.body.data, form.form_token.data)
+            except DomainError as e:
+                db.session.rollback()
+                add_error(form, e.field, e.message)
+                status = getattr(e, "status", 422)
+            else:
+                db.session.commit()
+                flash("Your reply has been posted.", "success")
+                return redirect(thread_url(thread, post), code=303)
+    quote_id = request.args.get("quote", type=db_int)
+    if request.method == "GET" and quote_id is not None:
+        _, _, quoted, quoted_author = get_post_or_404(module_slug, thread_id, quote_id)
+        if not permissions.can_quote_post(current_user, quoted, thread):
+            abort(404)
+        form.body.data = quote_markdown(quoted, quoted_author)
+    return _thread_page(module, thread, form, preview, form_status(form, status) if status == 200 else status)
+
+
+def quote_markdown(post: Post, author) -> str:
+    quoted = "\n".join(f"> {line}" if line else ">" for line in post.body.splitlines())
+    return f"> **{service.author_name(author, post.by_course_team)}** wrote:\n>\n{quoted}\n\n"
+
+
+def _thread_page(module: Module, thread: Thread, form: ReplyForm, preview, status: int):
+    seen_before = service.mark_read(current_user, thread)
+    page = queries.post_page(thread, page_number(), seen_before,
+                             with_revisions=permissions.can_moderate(current_user))
+    if page is None:
+        abort(404)
+    form.give_token()
+    scopes = [thread_scope(thread.id), module_scope(module.slug), SCOPE_OWN_THREADS, SCOPE_ALL]
+    follows = service.subscriptions_of(current_user, scopes)
+    return respond("forums/thread.html", status, module=module, thread=thread, page=page, form=form,
+                    preview=preview, follows=follows, thread_scope=thread_scope(thread.id))
+
+
+@bp.get("/modules/<module_slug>/forum/<int:thread_id>/posts/<int:post_id>/")
+@login_required
+def show_post(module_slug: str, thread_id: int, post_id: int):
+    """A stable address for one post (used in mails): the thread page on which it appears."""
+    _, thread, post, _ = get_post_or_404(module_slug, thread_id, post_id, must_see=False)
+    return redirect(url_for("forums.thread", module_slug=thread.module_slug, thread_id=thread.id,
+                            page=queries.page_of_post(post), _anchor=f"post-{post.id}"))
+
+
+# Editing and deleting one's own posts ---------------------------------------------------
+
+@bp.route("/modules/<module_slug>/forum/<int:thread_id>/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_post(module_slug: str, thread_id: int, post_id: int):
+    module, thread, post, _ = get_post_or_404(module_slug, thread_id, post_id)
+    if not permissions.can_edit_post(current_user, post):
+        abort(403)
+    form = EditForm(data={"body": post.body} if request.method == "GET" else None)
+    preview = None
+    if form.validate_on_submit():
+        if "preview" in request.form:
+            preview = render_safe(form.body.data)
+        else:
+            try:
+                changed = service.edit_post(current_user, post, form.body.data)
+            except DomainError as e:
+                db.session.rollback()
+                add_error(form, e.field, e.message)
+            else:
+                db.session.commit()
+                flash("Your post has been updated." if changed else "Nothing was changed.", "success")
+                return redirect(thread_url(thread, post), code=303)
+    return render_template("forums/edit_post.html", module=module, thread=thread, post=post, form=form,
+                           preview=preview), form_status(form)
+
+
+@bp.route("/modules/<module_slug>/forum/<int:thread_id>/posts/<int:post_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_post(module_slug: str, thread_id: int, post_id: int):
+    module, thread, post, author = get_post_or_404(module_slug, thread_id, post_id)
+    if not permissions.can_delete_post(current_user, post):
+        abort(403)
+    form = ActionForm()
+    if form.validate_on_submit():
+        service.delete_post(current_user, post)
+        db.session.commit()
+        flash("Your post has been deleted. Replies to it stay in the thread.", "success")
+        return redirect(thread_url(thread, post), code=303)
+    return render_template("forums/delete_post.html", module=module, thread=thread, post=post, author=author,
+                           form=form), form_status(form)
+
+
+@bp.route("/modules/<module_slug>/forum/<int:thread_id>/posts/<int:post_id>/report", methods=["GET", "POST"])
+@login_required
+def report_post(module_slug: str, thread_id: int, post_id: int):
+    module, thread, post, author = get_post_or_404(module_slug, thread_id, post_id)
+    if not permissions.can_report_post(current_user, post):
+        abort(403)
+    form = ReasonForm()
+    form.reason.label.text = "What is wrong with this post?"
+    if form.validate_on_submit():
+        try:
+            report = service.report_post(current_user, post, form.reason.data)
+        except DomainError as e:
+            db.session.rollback()
+            add_error(form, e.field, e.message)
+        else:
+            db.session.commit()
+            flash("Thank you: the tutors have been told." if report else "You have already reported this post.",
+                  "success" if report else "info")
+            return redirect(thread_url(thread, post), code=303)
+    return render_template("forums/report_post.html", module=module, thread=thread, post=post, author=author,
+                           form=form), form_status(form)
+

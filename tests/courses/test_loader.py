@@ -53,7 +53,6 @@ def test_rendering_of_a_unit():
 
 def test_units_keep_their_identity_when_reordered(tree):
     first = tree / "01-basics" / "01-first-steps.md"
-    second = tree / "01-basics" / "02-second-unit.md"
     first.write_text(first.read_text().replace("order: 1", "order: 3"))
     course = load_course(tree)
     assert [u.slug for u in course.module("basics").units] == ["second-unit", "first-steps"]

@@ -1,0 +1,300 @@
+"""The benchmark: the course app under gunicorn on demo populations of 100 and 10,000 learners.
+
+    .venv/bin/python bench/run.py [--learners 10000] [--database-url postgresql://postgres@127.0.0.1:5432/postgres]
+
+For each population it builds a fresh database (SQLite in a temporary folder, or a throwaway PostgreSQL
+database next to the one named), creates the schema and the demo population, counts the SQL queries of
+each page in-process, starts gunicorn with 4 workers, signs in a learner who holds a certificate and a
+tutor, and measures each page with wrk (fixed duration, 2 threads, 16 connections). In the same run and
+under the same gunicorn settings it measures the framework floor (bench/floor.py: a bare Flask route
+returning the unit page's bytes). Prints a table and saves it to bench/results/latest.txt.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+USER_AGENT = "courseware-bench"   # the same for sign-in and wrk, so session protection sees one client
+CSRF_RE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+
+
+def require_wrk() -> str:
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        sys.exit("wrk (the HTTP load generator) is not installed. On Debian or Ubuntu: apt-get install -y wrk "
+                 "(`make bench` does this itself when run as root).")
+    return wrk
+
+
+# Databases ---------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def fresh_database(base_url: str | None, folder: Path, label: str):
+    """A new empty database for one population; a PostgreSQL one is dropped afterwards."""
+    if not base_url:
+        yield f"sqlite:///{folder / f'bench-{label}.sqlite3'}"
+        return
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    base = make_url(re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", base_url))
+    name = f"courseware_bench_{label}_{secrets.token_hex(3)}"
+    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def populate(database_url: str, instance: Path, learners: int) -> tuple:
+    """Schema, demo population and per-page query counts, in this process. Returns (sample, counts, seconds)."""
+    from courseware import create_app
+    from courseware.demo import generate
+    from courseware.demo.pages import count_page_queries, pick_sample
+    from courseware.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_PATH": str(instance),
+                      "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False})
+    with app.app_context():
+        db.create_all()
+        started = time.monotonic()
+        summary = generate(learners, seed=1)
+        seconds = time.monotonic() - started
+        sample = pick_sample()
+    counts = count_page_queries(app, sample)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    print(f"  {summary.learners} learners, {summary.posts} posts in {summary.threads} threads, "
+          f"{summary.submissions} submissions, {summary.certificates} certificates: {seconds:.0f} s", flush=True)
+    return sample, counts, seconds
+
+
+# Serving and measuring -----------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(app_spec: str, env: dict[str, str], workers: int, log: Path, cwd: Path = ROOT):
+    port = free_port()
+    with open(log, "ab") as out:
+        process = subprocess.Popen([str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+                                    app_spec], cwd=cwd, env=env, stdout=out, stderr=out)
+        try:
+            deadline = time.monotonic() + 60
+            while request(port, "GET", "/")[0] is None:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    sys.exit(f"gunicorn did not start; see {log}")
+                time.sleep(0.2)
+            yield port
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def request(port: int, method: str, path: str, cookie: str = "", form: dict | None = None):
+    """(status, headers, body) of one request, or (None, {}, b"") when nothing answers."""
+    headers = {"User-Agent": USER_AGENT}
+    if cookie:
+        headers["Cookie"] = cookie
+    body = None
+    if form is not None:
+        body = urllib.parse.urlencode(form)
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.getheaders(), response.read()
+    except OSError:
+        return None, [], b""
+    finally:
+        conn.close()
+
+
+def _cookies(headers, jar: dict[str, str]) -> str:
+    for name, value in headers:
+        if name.lower() == "set-cookie":
+            key, _, rest = value.partition("=")
+            jar[key.strip()] = rest.split(";", 1)[0]
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+def sign_in(port: int, email: str, password: str) -> str:
+    """Sign in through the real form (with its CSRF token); returns the Cookie header to send."""
+    jar: dict[str, str] = {}
+    status, headers, body = request(port, "GET", "/login")
+    cookie = _cookies(headers, jar)
+    token = CSRF_RE.search(body.decode()).group(1)
+    status, headers, _ = request(port, "POST", "/login", cookie,
+                                 {"email": email, "password": password, "csrf_token": token})
+    if status != 302:
+        sys.exit(f"could not sign in {email} (answer {status})")
+    return _cookies(headers, jar)
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def wrk(binary: str, port: int, path: str, cookie: str, seconds: int) -> dict:
+    command = [binary, "-t2", "-c16", f"-d{seconds}s", "--latency", "-H", f"User-Agent: {USER_AGENT}"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(command + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
+                            check=True).stdout
+
+    def latency(percent: str) -> float:
+        value, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M).groups()
+        return float(value) * UNITS[unit]
+
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+            "p50": latency("50"), "p99": latency("99"), "non2xx": int(bad.group(1)) if bad else 0,
+            "timeouts": int(errors.group(4)) if errors else 0}
+
+
+def measure_pages(wrk_binary: str, database_url: str, sample, folder: Path, seconds: int, workers: int) -> dict:
+    env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY=secrets.token_hex(32),
+               INSTANCE_PATH=str(folder / "instance"), SESSION_COOKIE_SECURE="0", RATELIMIT_STORAGE_URI="memory://")
+    env.pop("FLASK_DEBUG", None)
+    results = {}
+    with gunicorn("app:app", env, workers, folder / "gunicorn.log") as port:
+        cookies = {"learner": sign_in(port, sample.learner_email, sample.password),
+                   "tutor": sign_in(port, sample.tutor_email, sample.password)}
+        for page in sample.pages:
+            status, _, body = request(port, "GET", page.path, cookies[page.who])
+            if status != 200:
+                sys.exit(f"{page.path} answered {status} before measuring")
+            for _ in range(20):        # warm every worker's caches and connection pool
+                request(port, "GET", page.path, cookies[page.who])
+            results[page.name] = wrk(wrk_binary, port, page.path, cookies[page.who], seconds)
+            results[page.name]["bytes"] = len(body)
+            print(f"  {page.name:18} {results[page.name]['rps']:8.1f} req/s  p99 {results[page.name]['p99']:.1f} ms",
+                  flush=True)
+    return results
+
+
+def measure_floor(wrk_binary: str, page: bytes, folder: Path, seconds: int, workers: int) -> dict:
+    (folder / "floor.html").write_bytes(page)
+    env = dict(os.environ, BENCH_FLOOR_PAGE=str(folder / "floor.html"))
+    with gunicorn("floor:app", env, workers, folder / "floor.log", cwd=ROOT / "bench") as port:
+        for _ in range(20):
+            request(port, "GET", "/")
+        return wrk(wrk_binary, port, "/", "", seconds)
+
+
+# Report -----------------------------------------------------------------------------------------
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else "?"
+    memory = next((int(line.split()[1]) // 1024 // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), 0) if Path("/proc/meminfo").exists() else 0
+    return f"{os.cpu_count()} CPUs ({cpu}), {memory} GiB memory, Python {platform.python_version()}"
+
+
+def report(args, backend: str, small: dict, large: dict, floor: dict, counts: dict, timings: dict) -> str:
+    s, n = args.small, args.learners
+    lines = [f"Benchmark: {backend}, gunicorn {args.workers} sync workers, wrk 2 threads x 16 connections, "
+             f"{args.duration} s per page", f"Machine: {machine()}",
+             f"Demo data: {n} learners in {timings[n]:.0f} s, {s} learners in {timings[s]:.0f} s", "",
+             f"Framework floor (bare Flask, {floor['bytes']} bytes): {floor['rps']:.0f} req/s, "
+             f"p50 {floor['p50']:.1f} ms, p99 {floor['p99']:.1f} ms", ""]
+    head = (f"{'page':18} {'req/s':>7} {'x floor':>7} {'p50 ms':>7} {'p99 ms':>7} | {f'@{s} req/s':>10} "
+            f"{'p99 ms':>7} {'p99 x':>6} | {f'SQL @{s}':>8} {f'SQL @{n}':>9}")
+    lines += [head, "-" * len(head)]
+    for name, r in large.items():
+        r0 = small[name]
+        flag = " !" if r["non2xx"] or r0["non2xx"] or r["timeouts"] else ""
+        lines.append(f"{name:18} {r['rps']:7.0f} {r['rps'] / floor['rps']:7.2f} {r['p50']:7.1f} {r['p99']:7.1f} | "
+                     f"{r0['rps']:10.0f} {r0['p99']:7.1f} {r['p99'] / r0['p99']:6.2f} | "
+                     f"{counts[s][name]:8d} {counts[n][name]:9d}{flag}")
+    unit = large["unit page"]["rps"] / floor["rps"]
+    same = all(counts[s][k] == counts[n][k] for k in counts[n])
+    most = max(counts[n].values())
+    lines += ["", "Targets (measured, not asserted):",
+              f"  unit page >= 60% of the floor: {unit:.0%} {'met' if unit >= 0.6 else 'MISSED'}",
+              f"  same SQL count at {s} and {n} learners, at most 10: {'met' if same and most <= 10 else 'MISSED'} "
+              f"(most: {most})"]
+    for name in ("tutor queue", "forum thread list"):
+        ratio = large[name]["p99"] / small[name]["p99"]
+        lines.append(f"  {name} p99 at {n} <= 2x at {s}: {ratio:.2f}x {'met' if ratio <= 2 else 'MISSED'}")
+    if any(r["non2xx"] or r["timeouts"] for r in [*large.values(), *small.values()]):
+        lines.append("  ! some requests failed (non-2xx answers or timeouts): see the rows marked !")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--learners", type=int, default=10_000, help="the large population (default 10000)")
+    parser.add_argument("--small", type=int, default=100, help="the small population to compare with (default 100)")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""),
+                        help="a PostgreSQL URL: benchmark on throwaway databases there instead of SQLite")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per page (default 10)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4, as in production)")
+    args = parser.parse_args()
+    wrk_binary = require_wrk()
+    backend = "PostgreSQL" if args.database_url else "SQLite"
+    results, counts, timings = {}, {}, {}
+    with tempfile.TemporaryDirectory(prefix="courseware-bench-") as tmp:
+        for learners in (args.small, args.learners):
+            folder = Path(tmp) / str(learners)
+            folder.mkdir()
+            print(f"== {learners} learners on {backend}", flush=True)
+            with fresh_database(args.database_url, folder, str(learners)) as url:
+                sample, counts[learners], timings[learners] = populate(url, folder / "instance", learners)
+                results[learners] = measure_pages(wrk_binary, url, sample, folder, args.duration, args.workers)
+                if learners == args.learners:
+                    status, _, unit_page = request_unit_page(url, folder, sample)
+        print("== framework floor", flush=True)
+        floor = measure_floor(wrk_binary, unit_page, Path(tmp), args.duration, args.workers)
+        floor["bytes"] = len(unit_page)
+    text = report(args, backend, results[args.small], results[args.learners], floor, counts, timings)
+    print("\n" + text)
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.txt").write_text(text + "\n")
+    print(f"\nSaved to {out.relative_to(ROOT) / 'latest.txt'}")
+
+
+def request_unit_page(database_url: str, folder: Path, sample):
+    """The unit page's bytes as a signed-in learner gets them: the floor serves a page of this size."""
+    from courseware import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_PATH": str(folder / "instance"),
+                      "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False})
+    client = app.test_client()
+    client.post("/login", data={"email": sample.learner_email, "password": sample.password})
+    response = client.get(sample.pages[0].path)
+    with app.app_context():
+        from courseware.extensions import db
+        db.engine.dispose()
+    return response.status_code, response.headers, response.get_data()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""The tutors' grading queue: the latest sent version of each learner's work on each module.
+
+One query per page whatever the number of learners or submissions. The database walks the
+(status, submitted_at, id) index in queue order and stops after one page: a row is kept when no
+newer sent version of the same learner and module exists (a NOT EXISTS probe on the unique
+(user_id, module_slug, version) index), so the cost does not grow with the number of submissions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
+
+from ..accounts.models import Role, User
+from ..core.time import utcnow
+from ..courses.content import get_course
+from ..extensions import db
+from .models import DRAFT, SUBMITTED, Submission
+from .permissions import identity_hidden
+from .service import claim_minutes
+
+PAGE_SIZE = 50
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    module: str = ""
+    status: str = SUBMITTED
+    organisation: str = ""
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    submission: Submission
+    module_title: str
+    learner_name: str | None        # None under anonymous marking until graded
+    organisation: str | None
+    claimed_by: str | None          # name of the tutor holding a live claim
+
+    @property
+    def anonymous(self) -> bool:
+        return self.learner_name is None
+
+
+def latest_sent_versions():
+    """(user_id, module_slug, version) of each learner's latest version that is not a draft, as a
+    grouped subquery: for reports over everyone (the cohort dashboard); the queue uses is_latest_sent."""
+    return (select(Submission.user_id, Submission.module_slug, func.max(Submission.version).label("version"))
+            .where(Submission.status != DRAFT)
+            .group_by(Submission.user_id, Submission.module_slug)
+            .subquery())
+
+
+def is_latest_sent():
+    """True for a version that is not a draft and has no newer version that is not a draft.
+
+    Correlated on each candidate row, so the database checks only the rows of the page it is
+    building instead of grouping every submission first."""
+    newer = aliased(Submission)
+    return and_(Submission.status != DRAFT,
+                ~exists().where(newer.user_id == Submission.user_id, newer.module_slug == Submission.module_slug,
+                                newer.version > Submission.version, newer.status != DRAFT))
+
+
+def grading_queue(filters: QueueFilters, now: datetime | None = None) -> tuple[list[QueueRow], bool]:
+    """One page of the queue, oldest first, and whether a further page exists."""
+    now = now or utcnow()
+    course = get_course()
+    claimer = aliased(User)
+    cutoff = now - timedelta(minutes=claim_minutes())
+    stmt = (select(Submission, User.name, User.organisation, claimer.name)
+            .join(User, User.id == Submission.user_id)
+            .outerjoin(claimer, and_(claimer.id == Submission.claimed_by_id, Submission.claimed_at >= cutoff))
+            .where(is_latest_sent()))
+    if filters.module:
+        stmt = stmt.where(Submission.module_slug == filters.module)
+    if filters.status != ALL:
+        stmt = stmt.where(Submission.status == filters.status)
+    else:
+        # Every sent version has a submission time (drafts have none): saying so lets the database read
+        # the (submitted_at, id) index from the first sent version instead of stepping over every draft.
+        stmt = stmt.where(Submission.submitted_at.is_not(None))
+    if filters.organisation:
+        stmt = stmt.where(User.organisation == filters.organisation)
+        # Filtering by organisation would reveal it for work marked anonymously: leave that out.
+        anonymous = [m.slug for m in course.modules if m.anonymous_marking]
+        if anonymous:
+            stmt = stmt.where(or_(Submission.module_slug.not_in(anonymous), Submission.status != SUBMITTED))
+    stmt = (stmt.order_by(Submission.submitted_at, Submission.id)
+            .offset((filters.page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1))
+    rows = []
+    for submission, name, organisation, claimed_by in db.session.execute(stmt):
+        module = course.module(submission.module_slug)
+        hidden = identity_hidden(submission, module)
+        rows.append(QueueRow(submission=submission, module_title=module.title if module else submission.module_slug,
+                             learner_name=None if hidden else name, organisation=None if hidden else organisation,
+                             claimed_by=claimed_by if submission.is_waiting else None))
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def learner_organisations() -> list[str]:
+    """The organisations learners belong to, read in order from the (role, organisation) index."""
+    return list(db.session.scalars(
+        select(User.organisation).where(User.role == Role.LEARNER.value, User.organisation != "")
+        .distinct().order_by(User.organisation)))
+
+
+def waited(since: datetime | None, now: datetime | None = None) -> str:
+    """How long ago, in words: '3 days', '5 hours', 'under an hour'."""
+    if since is None:
+        return ""
+    delta = (now or utcnow()) - since
+    if delta.days >= 1:
+        return f"{delta.days} day{'s' if delta.days != 1 else ''}"
+    hours = delta.seconds // 3600
+    if hours >= 1:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return "under an hour"

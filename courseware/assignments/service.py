@@ -1,0 +1,268 @@
+"""Assignment operations: learners' drafts and submissions, tutors' claims and grades.
+
+Functions flush but never commit; the caller owns the transaction. Every change of state is
+a conditional UPDATE on `Submission.lock_version`, so two writers (two tutors, a tutor and a
+learner, a double-clicked button) can never both succeed: the second gets a StateConflict
+and nothing of theirs is kept.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased, joinedload, selectinload
+
+from ..accounts.models import User
+from ..core.errors import DomainError
+from ..core.safe_markdown import plain_words, render_safe
+from ..core.time import utcnow
+from ..courses.content import Module
+from ..extensions import db
+from . import notifications, storage
+from .models import (DECISION_STATUS, DRAFT, NEEDS_REVISION, PASSED, SUBMITTED, GradeEvent, Submission)
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_LENGTH = 50_000
+DEFAULT_CLAIM_MINUTES = 30
+
+
+class StateConflict(DomainError):
+    """The action no longer fits the submission's state (someone else acted first); answered with 409."""
+
+
+# For the certificate rule ---------------------------------------------------------------
+
+def assignment_statuses(user_id: int) -> dict[str, str]:
+    """module_slug -> status word of the learner's latest version; modules never started are absent. One query."""
+    newer = aliased(Submission)
+    latest = (select(func.max(newer.version))
+              .where(newer.user_id == Submission.user_id, newer.module_slug == Submission.module_slug)
+              .scalar_subquery())
+    rows = db.session.execute(select(Submission.module_slug, Submission.status)
+                              .where(Submission.user_id == user_id, Submission.version == latest))
+    return {slug: status for slug, status in rows}
+
+
+# Reading ---------------------------------------------------------------------------------
+
+def versions_of(user_id: int, module_slug: str) -> list[Submission]:
+    """Every row of one learner on one module, oldest first, with grade events and their tutors (2 queries)."""
+    return list(db.session.scalars(
+        select(Submission).where(Submission.user_id == user_id, Submission.module_slug == module_slug)
+        .order_by(Submission.version)
+        .options(selectinload(Submission.grades).joinedload(GradeEvent.tutor))))
+
+
+@dataclass(frozen=True)
+class LearnerState:
+    versions: list[Submission]
+
+    @property
+    def latest(self) -> Submission | None:
+        return self.versions[-1] if self.versions else None
+
+    @property
+    def draft(self) -> Submission | None:
+        return self.latest if self.latest is not None and self.latest.is_draft else None
+
+    @property
+    def sent(self) -> list[Submission]:
+        return [v for v in self.versions if not v.is_draft]
+
+    @property
+    def status(self) -> str | None:
+        return self.latest.status if self.latest else None
+
+    @property
+    def can_write(self) -> bool:
+        return self.latest is None or self.latest.status in (DRAFT, NEEDS_REVISION)
+
+
+def learner_state(user_id: int, module_slug: str) -> LearnerState:
+    return LearnerState(versions_of(user_id, module_slug))
+
+
+def is_latest(submission: Submission) -> bool:
+    newest = db.session.scalar(select(func.max(Submission.version)).where(
+        Submission.user_id == submission.user_id, Submission.module_slug == submission.module_slug))
+    return newest == submission.version
+
+
+def claim_minutes() -> int:
+    return int(current_app.config.get("ASSIGNMENT_CLAIM_MINUTES", DEFAULT_CLAIM_MINUTES))
+
+
+def claim_holder(submission: Submission, now: datetime | None = None) -> int | None:
+    """The id of whoever holds a live claim on the submission, if anyone."""
+    now = now or utcnow()
+    if (submission.claimed_by_id is None or submission.claimed_at is None
+            or submission.claimed_at < now - timedelta(minutes=claim_minutes())):
+        return None
+    return submission.claimed_by_id
+
+
+# Learners --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SaveResult:
+    submission: Submission
+    stored_key: str | None      # a new file on disk: remove it if the transaction fails
+    replaced_key: str | None    # a file no row needs any more: remove it after the commit
+
+
+def _refuse_if_closed(latest: Submission | None) -> None:
+    if latest is None:
+        return
+    if latest.status == SUBMITTED:
+        raise StateConflict(f"Your version {latest.version} is waiting for a tutor. "
+                            "You can send a new version once it has been graded.")
+    if latest.status == PASSED:
+        raise StateConflict("Your work on this module has passed. There is nothing more to send.")
+
+
+def save_work(user: User, module: Module, body: str, upload: storage.CheckedFile | None, *,
+              submit: bool, remove_attachment: bool = False, now: datetime | None = None) -> SaveResult:
+    """Save a draft (submit=False) or submit a version for grading (submit=True).
+
+    A draft is updated in place; after "needs revision" a new version is started. Raises
+    DomainError for empty work, StateConflict when a version is waiting or has passed.
+    """
+    now = now or utcnow()
+    latest = db.session.scalar(
+        select(Submission).where(Submission.user_id == user.id, Submission.module_slug == module.slug)
+        .order_by(Submission.version.desc()).limit(1))
+    _refuse_if_closed(latest)
+    body = (body or "").rstrip()
+    if len(body) > MAX_BODY_LENGTH:
+        raise DomainError(f"Keep your text under {MAX_BODY_LENGTH:,} characters.", field="body")
+    draft = latest if latest is not None and latest.is_draft else None
+    keeps_file = draft is not None and draft.has_attachment and upload is None and not remove_attachment
+    if not body.strip() and upload is None and not keeps_file:
+        raise DomainError("Write your answer, or attach a file.", field="body")
+
+    values = {"body": body, "body_html": str(render_safe(body)), "words": plain_words(body), "updated_at": now}
+    if submit:
+        values.update(status=SUBMITTED, submitted_at=now)
+    stored_key = storage.store(upload) if upload is not None else None
+    replaced_key = None
+    if stored_key is not None:
+        values.update(attachment_key=stored_key, attachment_name=upload.name, attachment_type=upload.mime,
+                      attachment_size=len(upload.data))
+    elif draft is not None and not keeps_file:
+        values.update(attachment_key=None, attachment_name=None, attachment_type=None, attachment_size=None)
+    if draft is not None and (stored_key is not None or not keeps_file):
+        replaced_key = draft.attachment_key
+
+    try:
+        if draft is not None:
+            done = db.session.execute(
+                update(Submission).where(Submission.id == draft.id, Submission.status == DRAFT,
+                                         Submission.lock_version == draft.lock_version)
+                .values(lock_version=Submission.lock_version + 1, **values))
+            if done.rowcount != 1:
+                raise StateConflict("Your draft was changed in another window. Reload the page and try again.")
+            db.session.refresh(draft)
+            submission = draft
+        else:
+            if latest is not None:
+                # Bumping the graded version's counter makes a tutor's concurrent correction fail, and vice versa.
+                done = db.session.execute(
+                    update(Submission).where(Submission.id == latest.id, Submission.status == NEEDS_REVISION,
+                                             Submission.lock_version == latest.lock_version)
+                    .values(lock_version=Submission.lock_version + 1))
+                if done.rowcount != 1:
+                    raise StateConflict("A tutor has just changed the grade of your previous version. "
+                                        "Reload the page to see it.")
+            submission = Submission(user_id=user.id, module_slug=module.slug,
+                                    version=latest.version + 1 if latest else 1,
+                                    status=values.pop("status", DRAFT), created_at=now, **values)
+            try:
+                with db.session.begin_nested():
+                    db.session.add(submission)
+            except IntegrityError:  # the same version sent twice at once (a double click)
+                raise StateConflict("This version has already been saved. Reload the page to see it.") from None
+    except Exception:
+        storage.discard(stored_key)
+        raise
+    if submit:
+        notifications.new_submission(submission, user, module)
+        log.info("submission %s (%s v%s) sent by user %s", submission.id, module.slug, submission.version, user.id)
+    return SaveResult(submission, stored_key, replaced_key)
+
+
+# Tutors ----------------------------------------------------------------------------------
+
+def claim(submission: Submission, tutor: User, now: datetime | None = None) -> bool:
+    """Mark a waiting submission as being graded by `tutor`, unless someone else holds a live claim."""
+    now = now or utcnow()
+    if not submission.is_waiting:
+        return False
+    cutoff = now - timedelta(minutes=claim_minutes())
+    done = db.session.execute(
+        update(Submission).where(Submission.id == submission.id, Submission.status == SUBMITTED,
+                                 or_(Submission.claimed_by_id.is_(None), Submission.claimed_by_id == tutor.id,
+                                     Submission.claimed_at < cutoff))
+        .values(claimed_by_id=tutor.id, claimed_at=now)
+        .execution_options(synchronize_session=False))
+    db.session.refresh(submission)
+    return done.rowcount == 1
+
+
+def grade_submission(submission: Submission, tutor: User, module: Module, *, decision: str, feedback: str,
+                     criteria_met: list[str], lock: int | None, now: datetime | None = None) -> GradeEvent:
+    """Record a decision on the latest version; a decision on an already graded version is a correction.
+
+    `lock` is the version counter the tutor's page showed; without it only a first grade is
+    accepted. Raises StateConflict when someone else acted first, DomainError for bad input.
+    """
+    now = now or utcnow()
+    if decision not in DECISION_STATUS:
+        raise DomainError("Choose pass or revise.", field="decision")
+    if not (feedback or "").strip():
+        raise DomainError("Write your feedback for the learner.", field="feedback")
+    if len(feedback) > MAX_BODY_LENGTH:
+        raise DomainError(f"Keep your feedback under {MAX_BODY_LENGTH:,} characters.", field="feedback")
+    if submission.is_draft:
+        raise StateConflict("A draft cannot be graded.")
+    if not is_latest(submission):
+        raise StateConflict(f"This is version {submission.version}; the learner has started a newer version "
+                            "since. Only the latest version can be graded.")
+    correction = submission.is_graded
+    if lock is None:
+        if correction:
+            raise StateConflict("This version has already been graded. Open it again to correct the grade.")
+        lock = submission.lock_version
+    conditions = [Submission.id == submission.id, Submission.lock_version == lock,
+                  Submission.status.in_((SUBMITTED, NEEDS_REVISION, PASSED))]
+    if not correction:
+        cutoff = now - timedelta(minutes=claim_minutes())
+        conditions += [Submission.status == SUBMITTED,
+                       or_(Submission.claimed_by_id.is_(None), Submission.claimed_by_id == tutor.id,
+                           Submission.claimed_at < cutoff)]
+    done = db.session.execute(
+        update(Submission).where(*conditions)
+        .values(status=DECISION_STATUS[decision], lock_version=Submission.lock_version + 1, graded_at=now,
+                graded_by_id=tutor.id, claimed_by_id=None, claimed_at=None)
+        .execution_options(synchronize_session=False))
+    db.session.refresh(submission)
+    if done.rowcount != 1:
+        holder = claim_holder(submission, now)
+        if submission.is_waiting and holder is not None and holder != tutor.id:
+            name = db.session.get(User, holder).name
+            raise StateConflict(f"{name} is grading this submission now. Nothing was saved.")
+        raise StateConflict("Someone else saved a grade for this version while you were working on it. "
+                            "Nothing was saved; the page now shows the current grade.")
+    event = GradeEvent(submission_id=submission.id, tutor_id=tutor.id, decision=decision, feedback=feedback,
+                       feedback_html=str(render_safe(feedback)), criteria_met=list(criteria_met),
+                       is_correction=correction, created_at=now)
+    db.session.add(event)
+    db.session.flush()
+    notifications.graded(event, submission, module, tutor)
+    log.info("submission %s %s by tutor %s (%s)", submission.id, DECISION_STATUS[decision], tutor.id,
+             "correction" if correction else "grade")
+    return event

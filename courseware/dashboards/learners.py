@@ -1,0 +1,233 @@
+"""The learner table, one learner's history and the progress export.
+
+The table and the export share `stats.learner_facts`, so their figures always agree. A page of
+the table costs three queries (count, rows, assignment states of the rows shown); the export four;
+a learner's history six: none of them grows with the number of learners, posts or submissions.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..accounts.models import Role, User
+from ..assignments.export import safe_cell
+from ..assignments.models import DRAFT, GradeEvent, Submission
+from ..assignments.permissions import identity_hidden
+from ..certificates.models import Certificate
+from ..courses.content import Course
+from ..courses.models import UnitCompletion
+from ..courses.service import CourseProgress, course_progress
+from ..extensions import db
+from ..forums.models import Post, Thread
+from .stats import STAGE_LABELS, _current_units, _latest_versions, _module_slugs, learner_facts
+
+PAGE_SIZE = 25
+MAX_SEARCH = 100
+# Columns a visitor may sort by: the URL value -> the column of learner_facts. Nothing else reaches SQL.
+SORTS = {"name": "name", "organisation": "organisation", "progress": "units", "posts": "posts",
+         "passed": "passed", "stage": "stage", "registered": "created_at"}
+NOT_STARTED = "not started"
+
+
+def clean_search(text: str) -> str:
+    """Search text as typed, without control characters (PostgreSQL refuses NUL), trimmed and capped."""
+    return "".join(c for c in text if ord(c) >= 32).strip()[:MAX_SEARCH]
+
+
+def escape_like(text: str) -> str:
+    """Search text taken literally: LIKE's wildcards and the escape character itself are escaped."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass(frozen=True)
+class LearnerRow:
+    id: int
+    name: str
+    email: str
+    organisation: str
+    registered_at: datetime
+    active: bool
+    units: int
+    posts: int
+    passed: int
+    certificate: str | None
+    stage: int
+    statuses: dict[str, str]         # module slug -> status of the newest version
+
+    @property
+    def stage_label(self) -> str:
+        return STAGE_LABELS[self.stage]
+
+
+@dataclass(frozen=True)
+class LearnerPage:
+    rows: list[LearnerRow]
+    number: int
+    total: int
+    per_page: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def _filtered(course: Course, search: str):
+    facts = learner_facts(course).subquery()
+    stmt = select(facts)
+    search = clean_search(search)
+    if search:
+        pattern = f"%{escape_like(search)}%"
+        stmt = stmt.where(or_(*(col.ilike(pattern, escape="\\")
+                                for col in (facts.c.name, facts.c.email, facts.c.organisation))))
+    return facts, stmt
+
+
+def _statuses(course: Course, user_ids: list[int] | None = None) -> dict[int, dict[str, str]]:
+    """user id -> module slug -> status of the newest version (assignment_statuses, for many learners at once);
+    for the learners `user_ids`, or for everyone when None."""
+    if user_ids == []:
+        return {}
+    latest = _latest_versions()
+    stmt = (select(Submission.user_id, Submission.module_slug, Submission.status)
+            .join(latest, and_(latest.c.user_id == Submission.user_id, latest.c.module_slug == Submission.module_slug,
+                               latest.c.version == Submission.version))
+            .where(Submission.module_slug.in_(_module_slugs(course))))
+    if user_ids is not None:
+        stmt = stmt.where(Submission.user_id.in_(user_ids))
+    out: dict[int, dict[str, str]] = {}
+    for user_id, slug, status in db.session.execute(stmt):
+        out.setdefault(user_id, {})[slug] = status
+    return out
+
+
+def _rows(result, statuses) -> list[LearnerRow]:
+    return [LearnerRow(id=r.id, name=r.name, email=r.email, organisation=r.organisation, registered_at=r.created_at,
+                       active=r.active, units=r.units, posts=r.posts, passed=r.passed, certificate=r.certificate,
+                       stage=r.stage, statuses=statuses.get(r.id, {})) for r in result]
+
+
+def learner_page(course: Course, search: str = "", sort: str = "name", descending: bool = False,
+                 number: int = 1) -> LearnerPage | None:
+    """One page of the table; None when `number` is past the last page."""
+    facts, stmt = _filtered(course, search)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    page = LearnerPage([], number, total)
+    if number < 1 or number > page.pages:
+        return None
+    column = facts.c[SORTS.get(sort, "name")]
+    order = column.desc() if descending else column.asc()
+    result = db.session.execute(stmt.order_by(order, facts.c.name, facts.c.id)
+                                .limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)).all()
+    return LearnerPage(_rows(result, _statuses(course, [r.id for r in result])), number, total)
+
+
+# The export ---------------------------------------------------------------------------------
+
+def progress_csv(course: Course) -> str:
+    """Every learner with the figures of the learner table, then each module's units, posts and
+    assignment status. Cells are neutralised against formula injection."""
+    facts, stmt = _filtered(course, "")
+    result = db.session.execute(stmt.order_by(facts.c.name, facts.c.id)).all()
+    units = db.session.execute(
+        select(UnitCompletion.user_id, UnitCompletion.module_slug, func.count(UnitCompletion.id))
+        .join(User, User.id == UnitCompletion.user_id)
+        .where(User.role == Role.LEARNER.value, _current_units(course))
+        .group_by(UnitCompletion.user_id, UnitCompletion.module_slug))
+    units_by = {(u, m): n for u, m, n in units}
+    posts = db.session.execute(
+        select(Post.author_id, Thread.module_slug, func.count(Post.id))
+        .join(Thread, Post.thread_id == Thread.id)
+        .join(User, User.id == Post.author_id)
+        .where(User.role == Role.LEARNER.value, Post.deleted_at.is_(None), Post.hidden_at.is_(None))
+        .group_by(Post.author_id, Thread.module_slug))
+    posts_by = {(u, m): n for u, m, n in posts}
+    statuses = _statuses(course)
+    total_units = sum(len(m.units) for m in course.modules)
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    header = ["Name", "Email", "Organisation", "Registered (UTC)", "Account active", "Stage",
+              "Units completed", "Units in the course", "Progress (%)", "Forum posts", "Assignments passed",
+              "Certificate"]
+    for m in course.modules:
+        header += [f"{m.title}: units completed", f"{m.title}: forum posts", f"{m.title}: assignment"]
+    writer.writerow([safe_cell(h) for h in header])
+    for r in _rows(result, statuses):
+        row = [r.name, r.email, r.organisation, r.registered_at.strftime("%Y-%m-%d %H:%M"),
+               "yes" if r.active else "no", r.stage_label, r.units, total_units, percent(r.units, total_units),
+               r.posts, r.passed, r.certificate or "none"]
+        for m in course.modules:
+            row += [units_by.get((r.id, m.slug), 0), posts_by.get((r.id, m.slug), 0),
+                    r.statuses.get(m.slug, NOT_STARTED)]
+        writer.writerow([safe_cell(v) for v in row])
+    return out.getvalue()
+
+
+def percent(done: int, total: int) -> int:
+    """Rounded as course_progress rounds, so the page, the chart and the export agree."""
+    return round(100 * done / total) if total else 100
+
+
+# One learner's history ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PostEntry:
+    post: Post
+    thread: Thread
+
+
+@dataclass(frozen=True)
+class SubmissionEntry:
+    submission: Submission
+    hidden: bool        # anonymous marking, not graded yet: no dates and no link, as in the queue
+
+
+@dataclass(frozen=True)
+class History:
+    learner: User
+    progress: CourseProgress
+    posts: list[PostEntry]
+    submissions: dict[str, list[SubmissionEntry]]     # module slug -> versions sent, oldest first
+    drafts: set[str]                                  # modules with a draft being written
+    certificates: list[Certificate]                   # newest version first
+
+
+def get_learner(user_id: int) -> User | None:
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.is_learner else None
+
+
+def learner_history(course: Course, user: User) -> History:
+    progress = course_progress(course, user)
+    posts = [PostEntry(p, t) for p, t in db.session.execute(
+        select(Post, Thread).join(Thread, Post.thread_id == Thread.id)
+        .where(Post.author_id == user.id).order_by(Post.created_at.desc(), Post.id.desc()))]
+    versions = db.session.scalars(
+        select(Submission).where(Submission.user_id == user.id)
+        .order_by(Submission.module_slug, Submission.version)
+        .options(selectinload(Submission.grades).joinedload(GradeEvent.tutor))).all()
+    submissions: dict[str, list[SubmissionEntry]] = {}
+    drafts = set()
+    for s in versions:
+        if s.status == DRAFT:   # drafts stay private to their author
+            drafts.add(s.module_slug)
+            continue
+        submissions.setdefault(s.module_slug, []).append(
+            SubmissionEntry(s, identity_hidden(s, course.module(s.module_slug))))
+    certificates = list(db.session.scalars(select(Certificate).where(Certificate.user_id == user.id)
+                                           .order_by(Certificate.version.desc())))
+    return History(user, progress, posts, submissions, drafts, certificates)

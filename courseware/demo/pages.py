@@ -1,0 +1,103 @@
+"""The pages the benchmark measures, found in a demo population: shared by bench/ and the scale tests.
+
+Picks stable examples, so two populations built with the same content measure the same kind of page:
+a learner who holds a certificate, a tutor, the first module's first unit and its busiest thread.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import event, func, select
+
+from ..accounts.models import Role, User
+from ..certificates.models import Certificate
+from ..courses.content import get_course
+from ..extensions import db
+from ..forums.models import Post, Thread
+from .writer import DEMO_DOMAIN, DEMO_PASSWORD
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    who: str            # "learner" or "tutor": whose session requests it
+
+
+@dataclass(frozen=True)
+class Sample:
+    learner_email: str
+    tutor_email: str
+    password: str
+    pages: tuple[Page, ...]
+
+
+def pick_sample() -> Sample:
+    """Call inside an app context on a database holding demo data with at least one certificate."""
+    course = get_course()
+    module = course.modules[0]
+    learner = db.session.scalar(
+        select(User.email).join(Certificate, Certificate.user_id == User.id)
+        .where(User.email.like(f"%@{DEMO_DOMAIN}"), Certificate.revoked_at.is_(None))
+        .order_by(Certificate.id).limit(1))
+    tutor = db.session.scalar(select(User.email).where(User.role == Role.TUTOR.value,
+                                                       User.email.like(f"%@{DEMO_DOMAIN}"))
+                              .order_by(User.id).limit(1))
+    if learner is None or tutor is None:
+        raise LookupError("the database holds no demo learner with a certificate, or no demo tutor")
+    thread_id = db.session.scalar(
+        select(Thread.id).join(Post, Post.thread_id == Thread.id).where(Thread.module_slug == module.slug)
+        .group_by(Thread.id).order_by(func.count(Post.id).desc(), Thread.id).limit(1))
+    unit = module.units[0]
+    pages = (
+        Page("unit page", f"/modules/{module.slug}/{unit.slug}/", "learner"),
+        Page("module list", "/modules/", "learner"),
+        Page("forum thread list", f"/modules/{module.slug}/forum/", "learner"),
+        Page("thread page", f"/modules/{module.slug}/forum/{thread_id}/", "learner"),
+        Page("tutor queue", "/tutor/", "tutor"),
+        Page("certificate page", "/certificate/", "learner"),
+        Page("certificate PDF", "/certificate/download", "learner"),
+    )
+    return Sample(learner, tutor, DEMO_PASSWORD, pages)
+
+
+class QueryCounter:
+    """Counts SQL statements sent to `engine` while active."""
+
+    def __init__(self, engine):
+        self.engine, self.count = engine, 0
+
+    def _record(self, *args) -> None:
+        self.count += 1
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+
+def count_page_queries(app, sample: Sample) -> dict[str, int]:
+    """SQL statements per page, through the Flask test client with each role signed in. Each page is
+    fetched once before counting, so first-visit writes (read marks, seeded prompts) are not counted."""
+    clients = {}
+    for who, email in (("learner", sample.learner_email), ("tutor", sample.tutor_email)):
+        client = app.test_client()
+        response = client.post("/login", data={"email": email, "password": sample.password})
+        if response.status_code != 302:
+            raise RuntimeError(f"could not sign in {email}: {response.status_code}")
+        clients[who] = client
+    with app.app_context():
+        engine = db.engine
+    counts = {}
+    for page in sample.pages:
+        client = clients[page.who]
+        if client.get(page.path).status_code != 200:
+            raise RuntimeError(f"{page.path} did not answer 200")
+        with QueryCounter(engine) as counter:
+            status = client.get(page.path).status_code
+        if status != 200:
+            raise RuntimeError(f"{page.path} answered {status}")
+        counts[page.name] = counter.count
+    return counts

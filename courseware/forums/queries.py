@@ -1,0 +1,142 @@
+"""Read-only queries for the forum pages. Each page costs a fixed number of queries, however
+many threads and posts there are: counts, authors and read marks come in the same statement."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased, selectinload
+
+from ..accounts.models import User
+from ..extensions import db
+from .models import ModerationAction, Post, PostReport, Thread, ThreadRead
+
+THREADS_PER_PAGE = 20
+POSTS_PER_PAGE = 20
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    number: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def page_count(total: int, per_page: int) -> int:
+    return max(1, math.ceil(total / per_page))
+
+
+@dataclass(frozen=True)
+class ThreadRow:
+    thread: Thread
+    author: User | None
+    replies: int
+    unread: bool
+
+
+def thread_page(module_slug: str, viewer: User, number: int, per_page: int = THREADS_PER_PAGE) -> Page[ThreadRow] | None:
+    """Pinned first, then newest activity. None when the page number is past the end. Two queries.
+
+    Reply counts come from the kept Thread.reply_count, not from counting each listed thread's posts."""
+    total = db.session.scalar(select(func.count(Thread.id)).where(Thread.module_slug == module_slug))
+    if number < 1 or number > page_count(total, per_page):
+        return None
+    rows = db.session.execute(
+        select(Thread, User, Thread.reply_count, ThreadRead.seen_last_post_at)
+        .outerjoin(User, Thread.author_id == User.id)
+        .outerjoin(ThreadRead, and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == viewer.id))
+        .where(Thread.module_slug == module_slug)
+        .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+        .limit(per_page).offset((number - 1) * per_page)).all()
+    items = [ThreadRow(thread, author, count, seen is None or seen < thread.last_post_at)
+             for thread, author, count, seen in rows]
+    return Page(items, number, per_page, total)
+
+
+@dataclass(frozen=True)
+class PostRow:
+    post: Post
+    author: User | None
+    hidden_by: User | None
+    is_new: bool
+
+
+def post_page(thread: Thread, number: int, seen_before: datetime | None, with_revisions: bool = False,
+              per_page: int = POSTS_PER_PAGE) -> Page[PostRow] | None:
+    """Posts in order, with authors (and, for tutors, earlier versions). Two or three queries."""
+    total = db.session.scalar(select(func.count(Post.id)).where(Post.thread_id == thread.id))
+    if number < 1 or number > page_count(total, per_page):
+        return None
+    hider = aliased(User)
+    query = (select(Post, User, hider)
+             .outerjoin(User, Post.author_id == User.id)
+             .outerjoin(hider, Post.hidden_by_id == hider.id)
+             .where(Post.thread_id == thread.id)
+             .order_by(Post.id).limit(per_page).offset((number - 1) * per_page))
+    if with_revisions:
+        query = query.options(selectinload(Post.revisions))
+    rows = db.session.execute(query).unique().all()
+    items = [PostRow(post, author, hidden_by, seen_before is not None and post.created_at > seen_before)
+             for post, author, hidden_by in rows]
+    return Page(items, number, per_page, total)
+
+
+def page_of_post(post: Post, per_page: int = POSTS_PER_PAGE) -> int:
+    """The page of its thread on which `post` appears."""
+    before = db.session.scalar(select(func.count(Post.id)).where(Post.thread_id == post.thread_id,
+                                                                 Post.id <= post.id))
+    return page_count(before, per_page)
+
+
+def load_post_with_author(post_id: int) -> tuple[Post, User | None] | None:
+    row = db.session.execute(select(Post, User).outerjoin(User, Post.author_id == User.id)
+                             .where(Post.id == post_id)).first()
+    return (row[0], row[1]) if row else None
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    report: PostReport
+    post: Post
+    reporter: User | None
+
+
+def open_reports(limit: int = 100) -> list[ReportRow]:
+    rows = db.session.execute(
+        select(PostReport, Post, User)
+        .join(Post, PostReport.post_id == Post.id)
+        .outerjoin(User, PostReport.reporter_id == User.id)
+        .where(PostReport.resolved_at.is_(None))
+        .order_by(PostReport.created_at, PostReport.id).limit(limit)).all()
+    return [ReportRow(r, p, u) for r, p, u in rows]
+
+
+def moderation_log(number: int, per_page: int = 50) -> Page[tuple[ModerationAction, User | None, Thread]] | None:
+    total = db.session.scalar(select(func.count(ModerationAction.id)))
+    if number < 1 or number > page_count(total, per_page):
+        return None
+    rows = db.session.execute(
+        select(ModerationAction, User, Thread)
+        .outerjoin(User, ModerationAction.moderator_id == User.id)
+        .join(Thread, ModerationAction.thread_id == Thread.id)
+        .order_by(ModerationAction.created_at.desc(), ModerationAction.id.desc())
+        .limit(per_page).offset((number - 1) * per_page)).all()
+    return Page([tuple(r) for r in rows], number, per_page, total)

@@ -1,0 +1,114 @@
+"""axe-core (WCAG 2.0, 2.1 and 2.2, levels A and AA) on every page type, in a real browser."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from courseware.assignments.models import Submission
+from courseware.extensions import db
+from tests.browser.conftest import SCREENSHOTS, describe, run_axe, sign_in
+from tests.certificates.helpers import earn_everything
+from tests.conftest import login
+from tests.factories import DEFAULT_PASSWORD, make_user
+
+ANONYMOUS_PAGES = ["/", "/modules/", "/modules/basics/", "/glossary/", "/further-reading/", "/login", "/register",
+                   "/privacy/", "/accessibility/",
+                   "/reset-password", "/no/such/page"]
+LEARNER_PAGES = ["/", "/modules/", "/modules/basics/", "/modules/basics/first-steps/", "/account/",
+                 "/account/delete", "/modules/basics/forum/", "/modules/basics/assignment/", "/certificate/",
+                 "/forum/notifications/", "/progress/"]
+TUTOR_PAGES = ["/", "/modules/basics/first-steps/", "/account/", "/modules/basics/forum/", "/tutor/",
+               "/forum/moderation/", "/tutor/overview/", "/tutor/learners/"]
+ADMIN_PAGES = ["/admin/", "/admin/users/", "/admin/certificates/", "/admin/moderation/", "/admin/outbox/"]
+
+
+def _users(app):
+    with app.app_context():
+        return (make_user(role="learner", email="axe-learner@city.example", name="Ágnes Győri"),
+                make_user(role="tutor", email="axe-tutor@course.example", name="Tara Tutor"))
+
+
+def _with_content(app, learner, tutor) -> int:
+    """Give the learner a thread, a graded submission and a certificate, so pages show real content.
+    Returns the id of the learner's first submission."""
+    client = app.test_client()
+    login(client, learner)
+    earn_everything(app, client, learner, tutor)
+    client.post("/certificate/")
+    client.post("/modules/basics/forum/", data={"title": "A question", "body": "What about **V2G**?"})
+    with app.app_context():
+        return db.session.scalar(select(Submission.id).order_by(Submission.id))
+
+
+def check_pages(page, base_url, paths):
+    failures = {}
+    for path in paths:
+        page.goto(base_url + path)
+        violations = run_axe(page)
+        if violations:
+            failures[path] = describe(violations)
+    assert not failures, "\n".join(f"{p}:\n{v}" for p, v in failures.items())
+
+
+def test_anonymous_pages_have_no_violations(browser, page, base_url):
+    check_pages(page, base_url, ANONYMOUS_PAGES)
+
+
+def test_learner_pages_have_no_violations(page, base_url, live_server):
+    learner, tutor = _users(live_server.app)
+    _with_content(live_server.app, learner, tutor)
+    sign_in(page, base_url, learner.email, DEFAULT_PASSWORD)
+    check_pages(page, base_url, LEARNER_PAGES + ["/modules/basics/forum/1/"])
+    page.goto(base_url + "/certificate/")
+    verify = page.locator("a[href^='/verify/']").first.get_attribute("href")
+    check_pages(page, base_url, [verify])
+
+
+def test_tutor_pages_have_no_violations(page, base_url, live_server):
+    learner, tutor = _users(live_server.app)
+    submission_id = _with_content(live_server.app, learner, tutor)
+    sign_in(page, base_url, tutor.email, DEFAULT_PASSWORD)
+    check_pages(page, base_url, TUTOR_PAGES + [f"/tutor/submissions/{submission_id}/", f"/tutor/learners/{learner.id}/"])
+
+
+def test_admin_pages_have_no_violations(page, base_url, live_server):
+    learner, tutor = _users(live_server.app)
+    _with_content(live_server.app, learner, tutor)
+    with live_server.app.app_context():
+        admin = make_user(role="admin", email="axe-admin@course.example", name="Adam Admin")
+    sign_in(page, base_url, admin.email, DEFAULT_PASSWORD)
+    check_pages(page, base_url, ADMIN_PAGES)
+
+
+def test_form_errors_have_no_violations(page, base_url):
+    """Are the error summary and the messages beside the fields accessible too?"""
+    page.goto(base_url + "/register")
+    page.fill("#email", "not an email")
+    page.click("main button[type=submit]")
+    assert page.locator("#email-error").is_visible()
+    assert page.get_attribute("#email", "aria-invalid") == "true"
+    assert "email-error" in page.get_attribute("#email", "aria-describedby")
+    violations = run_axe(page)
+    assert not violations, describe(violations)
+
+
+@pytest.mark.parametrize("name, viewport, zoom", [("phone-360", {"width": 360, "height": 780}, 1),
+                                                  ("zoom-200", {"width": 1280, "height": 900}, 2)])
+def test_pages_fit_small_screens_and_zoom(browser, base_url, live_server, name, viewport, zoom):
+    """At 360 px wide and at 200% zoom, does every page fit without horizontal scrolling?"""
+    learner, _ = _users(live_server.app)
+    context = browser.new_context(viewport=viewport, device_scale_factor=zoom)
+    page = context.new_page()
+    if zoom != 1:  # 200% zoom: the CSS viewport halves, as in a desktop browser
+        context.close()
+        context = browser.new_context(viewport={"width": viewport["width"] // zoom,
+                                                "height": viewport["height"] // zoom}, device_scale_factor=zoom)
+        page = context.new_page()
+    sign_in(page, base_url, learner.email, DEFAULT_PASSWORD)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for path in ["/", "/modules/basics/", "/modules/basics/first-steps/"]:
+        page.goto(base_url + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {name}"
+        page.screenshot(path=str(SCREENSHOTS / f"{name}{path.replace('/', '_')}.png"), full_page=False)
+    context.close()

@@ -1,0 +1,207 @@
+"""Forum mail: authors hear of replies, followers at once or daily, opt-out without signing in,
+and the outbox never mails anyone twice."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from courseware.core.outbox import OutboxMessage
+from courseware.extensions import db
+from courseware.forums.models import Subscription, Thread
+from tests.conftest import login as sign_in
+from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.forums.conftest import thread_url
+
+UNSUBSCRIBE = re.compile(r"http://localhost(/forum/unsubscribe/\S+)")
+
+
+def mails_to(outbox, email):
+    return [m for m in outbox if m["To"] == email]
+
+
+def deliver(app):
+    """Mail queued outside a request (the factories) goes out with the cron command."""
+    result = app.test_cli_runner().invoke(args=["mail", "send"])
+    assert result.exit_code == 0, result.output
+
+
+def follow(client, url, mode):
+    assert client.post(url, data={"mode": mode}).status_code == 303
+
+
+def test_thread_author_is_told_of_replies_and_can_opt_out_without_signing_in(
+        make_app, learner_pair):
+    app, learner, other = learner_pair
+    client = app.test_client()
+    outbox = app.extensions["mail_outbox"]
+    login(client, learner)
+    client.post("/modules/basics/forum/", data={"title": "Depot charging", "body": "Who does it?",
+                                                "csrf_token": csrf(client, "/modules/basics/forum/")})
+    with app.app_context():
+        thread_id = db.session.scalar(select(Thread.id).where(Thread.title == "Depot charging"))
+    client.post("/logout", data={"csrf_token": csrf(client, "/")})
+    assert outbox == []  # nobody follows yet; starting a thread mails nobody
+
+    login(client, other)
+    url = thread_url("basics", thread_id)
+    client.post(url, data={"body": "We do, at night.", "csrf_token": csrf(client, url)})
+    [mail] = outbox
+    assert mail["To"] == learner.email and "Depot charging" in mail["Subject"]
+    text = mail.get_content()
+    assert "We do, at night." in text and f"/forum/{thread_id}/posts/" in text
+    opt_out = UNSUBSCRIBE.search(text).group(1)
+    client.post("/logout", data={"csrf_token": csrf(client, "/")})
+
+    anonymous = app.test_client()
+    page = anonymous.get(opt_out)
+    assert page.status_code == 200 and "Replies to threads you started" in page.get_data(as_text=True)
+    assert anonymous.post(opt_out).status_code == 400  # still needs the form's CSRF token
+    done = anonymous.post(opt_out, data={"csrf_token": csrf(anonymous, opt_out)})
+    assert done.status_code == 200 and "no more of these mails" in done.get_data(as_text=True)
+
+    login(client, other)
+    client.post(url, data={"body": "And in the morning.", "csrf_token": csrf(client, url)})
+    assert len(outbox) == 1  # the author opted out
+
+
+def csrf(client, url):
+    html = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
+
+
+def login(client, user):
+    """Sign in with CSRF protection on."""
+    token = csrf(client, "/login")
+    response = client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+
+
+@pytest.fixture
+def learner_pair(make_app):
+    """An app with CSRF protection on, and two learners."""
+    app = make_app(WTF_CSRF_ENABLED=True)
+    app.extensions["mail_outbox"] = []
+    with app.app_context():
+        return app, make_user(email="lena@city.example", name="Lena"), make_user(email="otto@city.example",
+                                                                                    name="Otto")
+
+
+def test_a_forged_opt_out_link_is_404(client):
+    assert client.get("/forum/unsubscribe/not-a-token").status_code == 404
+    assert client.post("/forum/unsubscribe/eyJ1IjoxLCJzIjoiYWxsIn0.forged").status_code == 404
+
+
+def test_nobody_is_mailed_about_their_own_post(app, client, learner, login_as, make_thread, outbox):
+    thread_id, _ = make_thread(learner)
+    login_as(learner)
+    follow(client, f"{thread_url('basics', thread_id)}follow", "instant")
+    client.post(thread_url("basics", thread_id), data={"body": "Talking to myself"})
+    deliver(app)
+    assert outbox == []
+
+
+def test_following_a_thread_at_once(app, client, learner, other_learner, tutor, login_as, make_thread,
+                                    make_reply, outbox):
+    thread_id, _ = make_thread(tutor, title="Tutor thread")
+    login_as(learner)
+    follow(client, f"{thread_url('basics', thread_id)}follow", "instant")
+    make_reply(other_learner, thread_id, "First reply")
+    deliver(app)
+    assert [m["To"] for m in mails_to(outbox, learner.email)] == [learner.email]
+    assert len(mails_to(outbox, tutor.email)) == 1  # the thread's author, by default
+    follow(client, f"{thread_url('basics', thread_id)}follow", "off")
+    make_reply(other_learner, thread_id, "Second reply")
+    deliver(app)
+    assert len(mails_to(outbox, learner.email)) == 1
+
+
+def test_following_a_module_as_a_daily_digest(app, client, runner, learner, other_learner, login_as,
+                                              make_thread, make_reply, outbox):
+    """Are a day's posts gathered into one digest, and does sending twice mail nobody twice?"""
+    login_as(learner)
+    follow(client, "/modules/basics/forum/follow", "digest")
+    thread_id, _ = make_thread(other_learner, title="Module news")
+    make_reply(other_learner, thread_id, "More news")
+    make_thread(other_learner, module_slug="practice", title="Elsewhere")
+    assert outbox == []  # held for the digest
+    result = runner.invoke(args=["mail", "send"])
+    assert result.exit_code == 0, result.output
+    [digest] = outbox
+    assert digest["To"] == learner.email and "digest" in digest["Subject"].lower()
+    text = digest.get_content()
+    assert "Module news" in text and "More news" in text and "Elsewhere" not in text
+    runner.invoke(args=["mail", "send"])
+    assert len(outbox) == 1
+
+
+def test_hidden_posts_are_withdrawn_from_the_digest(app, client, runner, learner, other_learner, tutor, login_as,
+                                                    make_thread, make_reply, outbox):
+    login_as(learner)
+    follow(client, "/modules/basics/forum/follow", "digest")
+    client.post("/logout")
+    thread_id, _ = make_thread(other_learner, title="Fine thread")
+    bad = make_reply(other_learner, thread_id, "Abusive words")
+    login_as(tutor)
+    client.post(f"{thread_url('basics', thread_id)}posts/{bad}/hide", data={"reason": "Abuse"})
+    runner.invoke(args=["mail", "send"])
+    [digest] = mails_to(outbox, learner.email)
+    assert "Fine thread" in digest.get_content() and "Abusive words" not in digest.get_content()
+
+
+def test_tutors_follow_every_forum_and_learners_cannot(app, client, learner, other_learner, tutor, login_as,
+                                                       make_thread, outbox):
+    login_as(learner)
+    assert client.post("/forum/notifications/", data={"scope": "all", "mode": "instant"}).status_code == 404
+    with app.app_context():
+        assert db.session.scalar(select(Subscription).where(Subscription.scope == "all")) is None
+    client.post("/logout")
+    login_as(tutor)
+    page = client.get("/forum/notifications/").get_data(as_text=True)
+    assert "Every forum" in page
+    assert client.post("/forum/notifications/", data={"scope": "all", "mode": "instant"}).status_code == 303
+    make_thread(other_learner, module_slug="practice", title="Practice question")
+    make_thread(learner, module_slug="basics", title="Basics question")
+    deliver(app)
+    assert len(mails_to(outbox, tutor.email)) == 2
+
+
+def test_settings_page_switches_author_mail_back_on(app, client, learner, other_learner, login_as, make_thread,
+                                                    make_reply, outbox):
+    thread_id, _ = make_thread(learner)
+    login_as(learner)
+    assert "Replies to threads you started" in client.get("/forum/notifications/").get_data(as_text=True)
+    client.post("/forum/notifications/", data={"scope": "own-threads", "mode": "off"})
+    make_reply(other_learner, thread_id)
+    deliver(app)
+    assert outbox == []
+    client.post("/forum/notifications/", data={"scope": "own-threads", "mode": "digest"})
+    make_reply(other_learner, thread_id)
+    with app.app_context():
+        held = db.session.scalars(select(OutboxMessage)).all()
+        assert [(m.to_email, m.status, m.digest) for m in held] == [(learner.email, "held", "forum")]
+    assert client.post("/forum/notifications/", data={"scope": "thread:99999", "mode": "off"}).status_code == 404
+    assert client.post("/forum/notifications/", data={"scope": "own-threads", "mode": "loud"}).status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(Subscription.mode).where(Subscription.scope == "own-threads")) == "digest"
+
+
+def test_a_failing_mail_server_blocks_no_post(make_app, database_url):
+    """With an unreachable mail server, is the reply stored at once and its mail kept for retry?"""
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=9)
+    with app.app_context():
+        author, replier = make_user(name="Author"), make_user(name="Replier")
+    client = app.test_client()
+    sign_in(client, author)
+    client.post("/modules/basics/forum/", data={"title": "T", "body": "B"})
+    client.post("/logout")
+    sign_in(client, replier)
+    with app.app_context():
+        thread_id = db.session.scalar(select(Thread.id).where(Thread.title == "T"))
+    assert client.post(thread_url("basics", thread_id), data={"body": "Reply"}).status_code == 303
+    result = app.test_cli_runner().invoke(args=["mail", "send"])
+    assert "will retry: 1" in result.output
+    with app.app_context():
+        [msg] = db.session.scalars(select(OutboxMessage)).all()
+        assert msg.status == "pending" and msg.attempts == 1 and msg.to_email == author.email
