@@ -1,7 +1,7 @@
-"""Security headers on every response."""
+"""Security headers on every response, and refusal of input no person can type."""
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, abort, request
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -18,6 +18,15 @@ CSP = "; ".join([
 
 
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_bytes():
+        # No text a person types contains NUL; PostgreSQL cannot store it and SQLite would keep
+        # it silently. Refuse it once, here, instead of in every form and query parameter.
+        for values in (request.args, request.form):
+            for key, value in values.items(multi=True):
+                if "\x00" in key or "\x00" in value:
+                    abort(400)
+
     @app.after_request
     def set_security_headers(response):
         headers = response.headers

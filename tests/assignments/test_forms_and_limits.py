@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import login
 from tests.assignments.conftest import PDF, file_field, make_submission, rows
 
 

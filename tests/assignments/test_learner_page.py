@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from courseware.assignments.models import Submission
 from courseware.assignments.service import assignment_statuses
 from courseware.core.outbox import OutboxMessage
 from courseware.extensions import db

@@ -119,3 +119,19 @@ def test_default_configuration(monkeypatch, tmp_path):
     cfg = from_environment(str(tmp_path))
     assert cfg["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/courseware"
     assert cfg["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379"
+
+
+def test_nul_bytes_are_refused_everywhere(app, client, learner):
+    """Is a NUL byte in a form field or query parameter a 400, with nothing stored or looked up?"""
+    response = client.post("/login", data={"email": "learner@city.example\x00", "password": "x"})
+    assert response.status_code == 400
+    assert client.get("/modules/", query_string={"page": "1\x00"}).status_code == 400
+    response = client.post("/register", data={"name": "Nul\x00", "email": "nul@x.example", "organisation": "O",
+                                              "password": "long enough secret", "confirm": "long enough secret"})
+    assert response.status_code == 400
+    from sqlalchemy import select
+
+    from courseware.accounts.models import User
+    from courseware.extensions import db
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.email == "nul@x.example")) is None
