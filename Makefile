@@ -7,7 +7,7 @@ PORT   ?= 5000
 # The PostgreSQL server the second half of `make test` uses (it creates and drops its own database there).
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-sqlite test-postgres check mail clean browser-deps bench
+.PHONY: install run test test-sqlite test-postgres check mail clean browser-deps bench audit
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ run: install
 	COURSEWARE_ENV=development $(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
 ## The whole suite on SQLite, then on PostgreSQL when a server answers on 127.0.0.1:5432.
-test: install browser-deps check test-sqlite test-postgres
+test: install browser-deps check audit test-sqlite test-postgres
 
 ## What the browser tests need: Debian's chromium (installed when missing and we are root) and axe-core from npm.
 browser-deps:
@@ -40,6 +40,18 @@ browser-deps:
 
 check: install
 	$(BIN)/flask --app app content check
+
+## Known vulnerabilities in the pinned dependencies (pip-audit against the PyPI advisory service). Fails on any
+## known vulnerability; says clearly when no vulnerability database can be reached (a closed network).
+audit: install
+	@$(BIN)/pip-audit --no-deps --disable-pip --progress-spinner off -r requirements-dev.txt > .audit.log 2>&1; rc=$$?; \
+	if [ $$rc -eq 0 ] && ! grep -q "could not be audited" .audit.log; then \
+		echo "== pip-audit: no known vulnerabilities in the pinned dependencies"; \
+	elif grep -q "known vulnerabilit" .audit.log && ! grep -q "No known vulnerabilities" .audit.log; then \
+		cat .audit.log; echo "== pip-audit found known vulnerabilities"; exit 1; \
+	elif grep -q "could not be audited" .audit.log; then \
+		echo "== SKIPPED: pip-audit could not reach a vulnerability database (closed network); nothing was checked"; \
+	else cat .audit.log; exit 1; fi
 
 test-sqlite: install
 	@echo "== test suite on SQLite"

@@ -41,13 +41,20 @@ def _with_content(app, learner, tutor) -> int:
 
 
 def check_pages(page, base_url, paths):
+    """axe on every page, and no request to any other host (no CDN, fonts or analytics)."""
     failures = {}
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
     for path in paths:
         page.goto(base_url + path)
+        page.wait_for_load_state("networkidle")
         violations = run_axe(page)
         if violations:
             failures[path] = describe(violations)
     assert not failures, "\n".join(f"{p}:\n{v}" for p, v in failures.items())
+    assert any(url.endswith("/static/site.css") for url in requests)  # the listener saw the page load
+    elsewhere = [url for url in requests if not url.startswith((base_url, "data:"))]
+    assert not elsewhere, f"requests to other hosts: {elsewhere}"
 
 
 def test_anonymous_pages_have_no_violations(browser, page, base_url):
