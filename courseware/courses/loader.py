@@ -1,0 +1,383 @@
+"""Reading and checking the content tree under modules/ (format: modules/README.md).
+
+`load_course` parses every file, renders the Markdown, checks links, images, slugs and orders,
+and raises one ContentError listing every problem as 'file:line: message'.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Callable
+
+import yaml
+
+from .model import (ASSET_SUFFIXES, TOPICS, Assignment, ContentError, Course, GlossaryTerm, Module, Page, Prompt,
+                    Unit)
+from .rendering import Heading, RenderContext, render, render_inline, word_count
+
+RESERVED_SLUGS = {"forum", "assignment", "images", "prompts"}
+SPECIAL_FILES = {"module.md", "assignment.md", "glossary.md"}
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PREFIX_RE = re.compile(r"^\d+-")
+# Front-matter lists whose items are not plain texts; their loaders check them.
+STRUCTURED_LISTS = {"terms", "words"}
+
+def slug_of(name: str) -> str:
+    return PREFIX_RE.sub("", name.removesuffix(".md"))
+
+
+@dataclass
+class _Source:
+    path: Path
+    rel: str
+    meta: dict[str, Any]
+    body: str
+    body_line: int          # line number of the first body line
+
+
+class _Loader:
+    def __init__(self, root: Path):
+        self.root = root
+        self.problems: list[str] = []
+
+    # reporting
+    def problem(self, rel: str, line: int, message: str) -> None:
+        self.problems.append(f"{rel}:{line}: {message}")
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    # files
+    def read(self, path: Path) -> _Source | None:
+        rel = self.rel(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as e:
+            self.problem(rel, 1, f"not valid UTF-8 ({e.reason})")
+            return None
+        text = text.replace("\r\n", "\n")
+        if not text.startswith("---\n"):
+            self.problem(rel, 1, "missing front matter: the file must start with a line '---'")
+            return None
+        end = text.find("\n---\n", 3)
+        if end == -1 and text.endswith("\n---"):
+            end = len(text) - 4
+        if end == -1:
+            self.problem(rel, 1, "front matter is not closed by a line '---'")
+            return None
+        raw = text[4:end + 1]
+        try:
+            meta = yaml.safe_load(raw) or {}
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            line = mark.line + 2 if mark is not None else 1
+            self.problem(rel, line, f"bad front matter: {getattr(e, 'problem', None) or e}")
+            return None
+        if not isinstance(meta, dict):
+            self.problem(rel, 2, "front matter must be a set of 'key: value' lines")
+            return None
+        body_line = raw.count("\n") + 3
+        return _Source(path, rel, meta, text[end + 5:], body_line)
+
+    def line_of(self, src: _Source, needle: str) -> int:
+        for i, line in enumerate(src.body.split("\n")):
+            if needle in line:
+                return src.body_line + i
+        return src.body_line
+
+    def file_line(self, src: _Source, needle: str, start: bool = False) -> int:
+        """Line number of the first line of the file containing (or, with start, starting with) needle."""
+        text = src.path.read_text(encoding="utf-8").replace("\r\n", "\n")
+        for i, line in enumerate(text.split("\n")):
+            if (line.startswith(needle) if start else needle in line):
+                return i + 1
+        return 2
+
+    def key_line(self, src: _Source, key: str) -> int:
+        return self.file_line(src, f"{key}:", start=True)
+
+    def fields(self, src: _Source, spec: dict[str, tuple[type | tuple, bool]]) -> dict[str, Any] | None:
+        """Check front matter against `spec` (key -> (type, required)); report unknown keys."""
+        ok = True
+        for key in src.meta:
+            if key not in spec:
+                self.problem(src.rel, self.key_line(src, key), f"unknown front matter key {key!r} "
+                             f"(expected one of: {', '.join(spec)})")
+                ok = False
+        for key, (typ, required) in spec.items():
+            if key not in src.meta:
+                if required:
+                    self.problem(src.rel, 2, f"front matter is missing {key!r}")
+                    ok = False
+                continue
+            value = src.meta[key]
+            if typ is int and isinstance(value, bool) or not isinstance(value, typ):
+                self.problem(src.rel, self.key_line(src, key),
+                             f"{key!r} must be {_type_name(typ)}, not {value!r}")
+                ok = False
+            elif typ is str and not value.strip():
+                self.problem(src.rel, self.key_line(src, key), f"{key!r} must not be empty")
+                ok = False
+            elif typ is list and key not in STRUCTURED_LISTS and not all(isinstance(v, str) and v.strip() for v in value):
+                self.problem(src.rel, self.key_line(src, key), f"{key!r} must be a list of texts")
+                ok = False
+        return src.meta if ok else None
+
+    def render(self, src: _Source, folder: str, link_map, asset_url) -> tuple[str, tuple[Heading, ...], bool]:
+        ctx = RenderContext(source=src.rel, folder=folder, link_map=link_map, asset_url=asset_url)
+        out = render(src.body, ctx)
+        for needle, message in ctx.problems:
+            self.problem(src.rel, self.line_of(src, needle), message)
+        return out.html, out.toc, out.has_h1
+
+
+def _type_name(typ) -> str:
+    return {str: "a text", int: "a whole number", list: "a list", bool: "true or false"}.get(typ, str(typ))
+
+
+def load_course(root: Path | str, url_for_unit: Callable[[str, str], str] | None = None,
+                url_for_asset: Callable[[str], str] | None = None) -> Course:
+    """Read and check the whole tree under `root`. Raises ContentError listing every problem."""
+    root = Path(root)
+    url_for_unit = url_for_unit or (lambda m, u: f"/modules/{m}/{u}/")
+    url_for_asset = url_for_asset or (lambda p: f"/course-assets/{p}")
+    loader = _Loader(root)
+    if not root.is_dir():
+        raise ContentError([f"{root}: the content folder does not exist"])
+
+    def asset_url(rel: str) -> str | None:
+        if rel.startswith("..") or Path(rel).suffix.lower() not in ASSET_SUFFIXES:
+            return None
+        return url_for_asset(rel) if (root / rel).is_file() else None
+
+    # Pass 1: every module's metadata and unit front matter, to know all link targets.
+    module_dirs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    if not module_dirs:
+        raise ContentError([f"{root.name}/: no module folders found"])
+    plan = []
+    link_map: dict[str, str] = {}
+    for folder in module_dirs:
+        mslug = slug_of(folder.name)
+        if not SLUG_RE.match(mslug):
+            loader.problem(folder.name, 1, f"module folder name gives the slug {mslug!r}; "
+                                           "use lower-case letters, digits and hyphens")
+            continue
+        unit_srcs = []
+        unit_files: dict[str, str] = {}
+        for path in sorted(folder.glob("*.md")):
+            if path.name in SPECIAL_FILES:
+                continue
+            uslug = slug_of(path.name)
+            if not SLUG_RE.match(uslug) or uslug in RESERVED_SLUGS:
+                loader.problem(loader.rel(path), 1, f"the unit slug {uslug!r} is not allowed "
+                               f"(lower-case letters, digits and hyphens; not {', '.join(sorted(RESERVED_SLUGS))})")
+                continue
+            if uslug in unit_files:
+                loader.problem(loader.rel(path), 1, f"duplicate unit slug {uslug!r} (also {unit_files[uslug]})")
+                continue
+            unit_files[uslug] = path.name
+            src = loader.read(path)
+            if src is not None:
+                unit_srcs.append((uslug, src))
+                link_map[src.rel] = url_for_unit(mslug, uslug)
+        plan.append((folder, mslug, unit_srcs))
+
+    # Pass 2: build each module.
+    modules: list[Module] = []
+    seen_module_slugs: dict[str, str] = {}
+    seen_module_orders: dict[int, str] = {}
+    for folder, mslug, unit_srcs in plan:
+        module = _load_module(loader, folder, mslug, unit_srcs, link_map, asset_url)
+        if module is None:
+            continue
+        if mslug in seen_module_slugs:
+            loader.problem(folder.name, 1, f"duplicate module slug {mslug!r} (also {seen_module_slugs[mslug]})")
+        if module.order in seen_module_orders:
+            loader.problem(f"{folder.name}/module.md", loader.key_line(loader.read(folder / 'module.md'), "order"),
+                           f"duplicate module order {module.order} (also {seen_module_orders[module.order]})")
+        seen_module_slugs[mslug] = folder.name
+        seen_module_orders[module.order] = folder.name
+        modules.append(module)
+    modules.sort(key=lambda m: m.order)
+
+    # Course-wide files.
+    course_meta = {}
+    intro_html = ""
+    course_src = loader.read(root / "course.md") if (root / "course.md").is_file() else None
+    if course_src is None and not (root / "course.md").is_file():
+        loader.problem("course.md", 1, "missing: the course needs a course.md with its title")
+    if course_src is not None:
+        course_meta = loader.fields(course_src, {"title": (str, True), "version": (str, True),
+                                                 "tutor_organisation": (str, True), "summary": (str, True)}) or {}
+        intro_html, _, _ = loader.render(course_src, "", link_map, asset_url)
+    pages = {}
+    for name in ("further-reading.md",):
+        path = root / name
+        if not path.is_file():
+            continue
+        src = loader.read(path)
+        if src is None:
+            continue
+        meta = loader.fields(src, {"title": (str, True)})
+        html, toc, _ = loader.render(src, "", link_map, asset_url)
+        if meta:
+            pages[slug_of(name)] = Page(slug_of(name), meta["title"], html, toc)
+
+    glossary: dict[str, GlossaryTerm] = {}
+    for m in modules:
+        for t in m.glossary:
+            key = t.term.casefold()
+            if key in glossary:
+                path = root / _folder_of(plan, m.slug) / "glossary.md"
+                line = next((i + 1 for i, text in enumerate(path.read_text(encoding="utf-8").split("\n"))
+                             if t.term in text), 2)
+                loader.problem(loader.rel(path), line,
+                               f"glossary term {t.term!r} is also defined by module {glossary[key].module_slug!r}; "
+                               "define each term once")
+            else:
+                glossary[key] = t
+
+    if loader.problems:
+        raise ContentError(loader.problems)
+    return Course(title=course_meta["title"], version=str(course_meta["version"]),
+                  tutor_organisation=course_meta["tutor_organisation"], summary=course_meta["summary"],
+                  intro_html=intro_html, modules=tuple(modules), pages=MappingProxyType(pages),
+                  glossary=tuple(sorted(glossary.values(), key=lambda t: t.term.casefold())))
+
+
+def _folder_of(plan, mslug: str) -> str:
+    return next(folder.name for folder, slug, _ in plan if slug == mslug)
+
+
+def _load_module(loader: _Loader, folder: Path, mslug: str, unit_srcs, link_map, asset_url) -> Module | None:
+    fname = folder.name
+    module_src = loader.read(folder / "module.md") if (folder / "module.md").is_file() else None
+    if module_src is None:
+        if not (folder / "module.md").is_file():
+            loader.problem(f"{fname}/module.md", 1, "missing: every module folder needs a module.md")
+        return None
+    meta = loader.fields(module_src, {
+        "title": (str, True), "order": (int, True), "summary": (str, True), "objectives": (list, True),
+        "forum_posts_required": (int, False), "anonymous_marking": (bool, False)})
+    intro_html, _, _ = loader.render(module_src, fname, link_map, asset_url)
+    if meta and meta.get("forum_posts_required", 2) < 0:
+        loader.problem(module_src.rel, loader.key_line(module_src, "forum_posts_required"),
+                       "'forum_posts_required' must be 0 or more")
+
+    units: list[Unit] = []
+    orders: dict[int, str] = {}
+    for uslug, src in unit_srcs:
+        umeta = loader.fields(src, {"title": (str, True), "order": (int, True), "minutes": (int, True),
+                                    "objectives": (list, True), "topics": (list, True)})
+        html, toc, has_h1 = loader.render(src, fname, link_map, asset_url)
+        if umeta is None:
+            continue
+        if has_h1:
+            loader.problem(src.rel, loader.line_of(src, "# "), "start headings at '##': the page prints the "
+                                                               "unit title as the only top-level heading")
+        if umeta["minutes"] <= 0:
+            loader.problem(src.rel, loader.key_line(src, "minutes"), "'minutes' must be more than 0")
+        unknown = [t for t in umeta["topics"] if t not in TOPICS]
+        if unknown:
+            loader.problem(src.rel, loader.key_line(src, "topics"),
+                           f"unknown topic {unknown[0]!r}; known topics: {', '.join(TOPICS)}")
+        if not umeta["topics"]:
+            loader.problem(src.rel, loader.key_line(src, "topics"), "list at least one topic")
+        if 'class="admonition key-points"' not in html:
+            loader.problem(src.rel, src.body_line, 'no key-points box: end the unit with !!! key-points "Key points"')
+        if umeta["order"] in orders:
+            loader.problem(src.rel, loader.key_line(src, "order"),
+                           f"duplicate unit order {umeta['order']} (also {orders[umeta['order']]})")
+        orders[umeta["order"]] = src.path.name
+        units.append(Unit(slug=uslug, module_slug=mslug, title=umeta["title"], order=umeta["order"],
+                          minutes=umeta["minutes"], objectives=tuple(umeta["objectives"]),
+                          topics=tuple(umeta["topics"]), html=html, toc=toc, words=word_count(src.body)))
+    if not unit_srcs:
+        loader.problem(f"{fname}/", 1, "the module has no units")
+
+    assignment = _load_assignment(loader, folder, link_map, asset_url)
+    prompts = _load_prompts(loader, folder, link_map, asset_url)
+    glossary = _load_glossary(loader, folder, mslug, link_map, asset_url)
+    if meta is None or assignment is None or prompts is None:
+        return None
+    return Module(slug=mslug, title=meta["title"], order=meta["order"], summary=meta["summary"],
+                  objectives=tuple(meta["objectives"]),
+                  forum_posts_required=meta.get("forum_posts_required", 2),
+                  anonymous_marking=meta.get("anonymous_marking", False), intro_html=intro_html,
+                  units=tuple(sorted(units, key=lambda u: u.order)), assignment=assignment,
+                  prompts=prompts, glossary=glossary)
+
+
+def _load_assignment(loader: _Loader, folder: Path, link_map, asset_url) -> Assignment | None:
+    path = folder / "assignment.md"
+    if not path.is_file():
+        loader.problem(f"{folder.name}/assignment.md", 1, "missing: every module needs an assignment brief")
+        return None
+    src = loader.read(path)
+    if src is None:
+        return None
+    meta = loader.fields(src, {"title": (str, True), "words": (list, True), "criteria": (list, True)})
+    html, _, _ = loader.render(src, folder.name, link_map, asset_url)
+    if meta is None:
+        return None
+    words = meta["words"]
+    if not (len(words) == 2 and all(isinstance(w, int) and not isinstance(w, bool) for w in words)
+            and 0 < words[0] <= words[1]):
+        loader.problem(src.rel, loader.key_line(src, "words"), "'words' must be [minimum, maximum], e.g. [400, 800]")
+        return None
+    if not meta["criteria"]:
+        loader.problem(src.rel, loader.key_line(src, "criteria"), "list at least one grading criterion")
+        return None
+    return Assignment(title=meta["title"], words=(words[0], words[1]), criteria=tuple(meta["criteria"]), html=html)
+
+
+def _load_prompts(loader: _Loader, folder: Path, link_map, asset_url) -> tuple[Prompt, ...] | None:
+    files = sorted((folder / "prompts").glob("*.md")) if (folder / "prompts").is_dir() else []
+    if not files:
+        loader.problem(f"{folder.name}/prompts/", 1, "missing: every module needs at least one discussion prompt")
+        return None
+    prompts = []
+    for path in files:
+        src = loader.read(path)
+        if src is None:
+            continue
+        meta = loader.fields(src, {"title": (str, True), "order": (int, True)})
+        html, _, _ = loader.render(src, f"{folder.name}/prompts", link_map, asset_url)
+        if meta is None:
+            continue
+        if not src.body.strip():
+            loader.problem(src.rel, src.body_line, "the prompt has no text")
+            continue
+        prompts.append(Prompt(slug=slug_of(path.name), title=meta["title"], order=meta["order"],
+                              body=src.body.strip(), html=html))
+    return tuple(sorted(prompts, key=lambda p: p.order))
+
+
+def _load_glossary(loader: _Loader, folder: Path, mslug: str, link_map, asset_url) -> tuple[GlossaryTerm, ...]:
+    path = folder / "glossary.md"
+    if not path.is_file():
+        return ()
+    src = loader.read(path)
+    if src is None:
+        return ()
+    meta = loader.fields(src, {"terms": (list, True)})
+    if meta is None:
+        return ()
+    terms = []
+    for i, item in enumerate(meta["terms"]):
+        if not (isinstance(item, dict) and set(item) == {"term", "definition"}
+                and all(isinstance(v, str) and v.strip() for v in item.values())):
+            loader.problem(src.rel, loader.key_line(src, "terms"),
+                           f"glossary entry {i + 1} must have exactly a 'term' and a 'definition', both texts")
+            continue
+        ctx = RenderContext(source=src.rel, folder=folder.name, link_map=link_map, asset_url=asset_url)
+        definition = render_inline(item["definition"], ctx)
+        for _, message in ctx.problems:
+            loader.problem(src.rel, loader.file_line(src, item["term"]), message)
+        anchor = re.sub(r"[^a-z0-9]+", "-", item["term"].casefold()).strip("-")
+        terms.append(GlossaryTerm(term=item["term"].strip(), anchor=anchor, definition_html=definition,
+                                  module_slug=mslug))
+    return tuple(sorted(terms, key=lambda t: t.term.casefold()))
+

@@ -1,0 +1,131 @@
+"""The course model: frozen dataclasses built once from modules/ and shared by every request."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from .rendering import Heading
+
+TOPICS: dict[str, str] = {
+    "smart-charging-basics": "Basics of smart charging (V1G), V2G and V2X, and their benefits for cities",
+    "ev-users": "The role of EV users",
+    "eu-policy": "The EU policy landscape",
+    "value-chain": "The value chain and the services between its actors",
+    "new-services": "New energy and mobility services for each stakeholder",
+    "infrastructure-types": "Types of smart-charging and V2G infrastructure",
+    "shared-mobility": "Shared mobility and V2G",
+    "planning": "Planning charging infrastructure and assessing needs",
+    "procurement": "Procurement models, future-proofing and joint procurement",
+    "funding": "Funding: ownership models, budgets and funding channels",
+}
+ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf"}
+
+
+class ContentError(Exception):
+    """The content tree has problems; `problems` lists them as 'file:line: message'."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("the course content has problems:\n" + "\n".join(f"  {p}" for p in problems))
+
+
+@dataclass(frozen=True)
+class Unit:
+    slug: str
+    module_slug: str
+    title: str
+    order: int
+    minutes: int
+    objectives: tuple[str, ...]
+    topics: tuple[str, ...]
+    html: str
+    toc: tuple[Heading, ...]
+    words: int
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.module_slug, self.slug)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    title: str
+    words: tuple[int, int]
+    criteria: tuple[str, ...]
+    html: str
+
+
+@dataclass(frozen=True)
+class Prompt:
+    slug: str
+    title: str
+    order: int
+    body: str       # Markdown, for seeding the forum
+    html: str
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    term: str
+    anchor: str
+    definition_html: str
+    module_slug: str
+
+
+@dataclass(frozen=True)
+class Module:
+    slug: str
+    title: str
+    order: int
+    summary: str
+    objectives: tuple[str, ...]
+    forum_posts_required: int
+    anonymous_marking: bool
+    intro_html: str
+    units: tuple[Unit, ...]
+    assignment: Assignment
+    prompts: tuple[Prompt, ...]
+    glossary: tuple[GlossaryTerm, ...]
+
+    def unit(self, slug: str) -> Unit | None:
+        return next((u for u in self.units if u.slug == slug), None)
+
+    def neighbours(self, unit: Unit) -> tuple[Unit | None, Unit | None]:
+        i = self.units.index(unit)
+        return (self.units[i - 1] if i > 0 else None, self.units[i + 1] if i + 1 < len(self.units) else None)
+
+    @property
+    def minutes(self) -> int:
+        return sum(u.minutes for u in self.units)
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str
+    title: str
+    html: str
+    toc: tuple[Heading, ...]
+
+
+@dataclass(frozen=True)
+class Course:
+    title: str
+    version: str
+    tutor_organisation: str
+    summary: str
+    intro_html: str
+    modules: tuple[Module, ...]
+    pages: MappingProxyType  # slug -> Page
+    glossary: tuple[GlossaryTerm, ...]
+
+    def module(self, slug: str) -> Module | None:
+        return next((m for m in self.modules if m.slug == slug), None)
+
+    @property
+    def units(self) -> tuple[Unit, ...]:
+        return tuple(u for m in self.modules for u in m.units)
+
+    @property
+    def unit_keys(self) -> frozenset[tuple[str, str]]:
+        return frozenset(u.key for u in self.units)
+
