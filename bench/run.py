@@ -153,7 +153,16 @@ def sign_in(port: int, email: str, password: str) -> str:
                                  {"email": email, "password": password, "csrf_token": token})
     if status != 302:
         sys.exit(f"could not sign in {email} (answer {status})")
+    cookie = _cookies(headers, jar)
+    # Follow the redirect as a browser would: it shows (and so consumes) the "Signed in as"
+    # message, leaving the session cookie every later request of a real visitor carries.
+    status, headers, _ = request(port, "GET", headers_location(headers), cookie)
     return _cookies(headers, jar)
+
+
+def headers_location(headers) -> str:
+    location = next(value for name, value in headers if name.lower() == "location")
+    return urllib.parse.urlsplit(location).path or "/"
 
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}

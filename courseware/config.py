@@ -53,7 +53,8 @@ def from_environment(instance_path: str) -> dict:
         "SECRET_KEY": env.get("SECRET_KEY")
         or read_or_create_secret(instance / "secret_key", lambda: secrets.token_hex(32).encode()).decode(),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A ping before each checkout finds dropped server connections; SQLite is a local file and has none.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "CONTENT_DIR": env.get("CONTENT_DIR") or str(Path(__file__).resolve().parent.parent / "modules"),
         "CONTENT_RELOAD": development,
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),

@@ -95,9 +95,10 @@ class Submission(db.Model):
         return self.attachment_key is not None
 
 
-# The queue's organisation filter lists learners' organisations in order from this index instead of
-# sorting every account. Declared here, beside the queue's other indexes, on the accounts table.
-Index("ix_user_role_organisation", User.role, User.organisation)
+# For the grading queue's organisation filter, on the accounts table (declared here, beside the queue's
+# other indexes): its list of learners' organisations is read in order from the index alone, and
+# filtering by one organisation finds its learners without reading every account.
+Index("ix_user_organisation_role", User.organisation, User.role)
 
 
 class GradeEvent(db.Model):

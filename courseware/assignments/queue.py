@@ -103,7 +103,7 @@ def grading_queue(filters: QueueFilters, now: datetime | None = None) -> tuple[l
 
 
 def learner_organisations() -> list[str]:
-    """The organisations learners belong to, read in order from the (role, organisation) index."""
+    """The organisations learners belong to, read in order from the (organisation, role) index."""
     return list(db.session.scalars(
         select(User.organisation).where(User.role == Role.LEARNER.value, User.organisation != "")
         .distinct().order_by(User.organisation)))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
@@ -80,11 +80,18 @@ class CourseProgress:
         return next((p.next_unit for p in self.modules if p.next_unit is not None), None)
 
 
+# Built once: the course pages run them on every view, and building a statement costs more than running it.
+_completions = UnitCompletion.__table__.c
+_MODULE_COMPLETIONS = (select(_completions.unit_slug, _completions.completed_at)
+                       .where(_completions.user_id == bindparam("user_id"),
+                              _completions.module_slug == bindparam("module_slug")))
+_USER_COMPLETIONS = (select(_completions.module_slug, _completions.unit_slug, _completions.completed_at)
+                     .where(_completions.user_id == bindparam("user_id")))
+
+
 def course_progress(course: Course, user: User) -> CourseProgress:
     """Progress of one learner through the whole course, in one query."""
-    rows = db.session.execute(
-        select(UnitCompletion.module_slug, UnitCompletion.unit_slug, UnitCompletion.completed_at)
-        .where(UnitCompletion.user_id == user.id)).all()
+    rows = db.session.execute(_USER_COMPLETIONS, {"user_id": user.id}).all()
     current = course.unit_keys
     by_module: dict[str, dict[str, datetime]] = {m.slug: {} for m in course.modules}
     last = None
@@ -100,9 +107,7 @@ def course_progress(course: Course, user: User) -> CourseProgress:
 def module_progress(module: Module, user: User) -> ModuleProgress:
     """Progress of one learner in one module, in one query: the unit and outline pages need no more."""
     units = {u.slug for u in module.units}
-    rows = db.session.execute(
-        select(UnitCompletion.unit_slug, UnitCompletion.completed_at)
-        .where(UnitCompletion.user_id == user.id, UnitCompletion.module_slug == module.slug)).all()
+    rows = db.session.execute(_MODULE_COMPLETIONS, {"user_id": user.id, "module_slug": module.slug}).all()
     return ModuleProgress(module, {slug: at for slug, at in rows if slug in units})
 
 
