@@ -6,7 +6,6 @@ AccountEvent. The platform always keeps at least one active admin.
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
@@ -15,6 +14,7 @@ from sqlalchemy.orm import aliased
 from ..accounts import service as accounts
 from ..accounts.models import Role, User
 from ..core.errors import DomainError
+from ..core.pagination import page_count
 from ..dashboards.learners import clean_search, escape_like
 from ..extensions import db
 from .models import DEACTIVATED, REACTIVATED, RESET_SENT, ROLE_CHANGED, AccountEvent
@@ -114,7 +114,7 @@ def search_users(search: str, role: str, number: int, per_page: int) -> tuple[li
     if role:
         stmt = stmt.where(User.role == role)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    if number < 1 or number > max(1, math.ceil(total / per_page)):
+    if number < 1 or number > page_count(total, per_page):
         return None
     users = db.session.scalars(stmt.order_by(User.name, User.id).limit(per_page).offset((number - 1) * per_page))
     return list(users), total

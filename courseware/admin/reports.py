@@ -8,6 +8,7 @@ from sqlalchemy import and_, case, func, select
 
 from ..core.auth import admin_required
 from ..core.outbox import DIGESTED, FAILED, HELD, PENDING, SENDING, SENT, OutboxMessage
+from ..core.params import db_int
 from ..extensions import db
 from ..forums import queries as forum_queries
 from ..forums.service import author_name
@@ -28,7 +29,7 @@ def home():
 @bp.get("/moderation/")
 @admin_required
 def moderation_log():
-    log = forum_queries.moderation_log(request.args.get("page", 1, type=int))
+    log = forum_queries.moderation_log(request.args.get("page", 1, type=db_int))
     if log is None:
         abort(404)
     return render_template("admin/moderation.html", log=log, author_name=author_name)

@@ -5,7 +5,6 @@ __init__ so that they are registered whenever the blueprint is.
 """
 from __future__ import annotations
 
-import math
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -17,6 +16,8 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from ..accounts.models import Role, User
 from ..core.auth import admin_required
 from ..core.errors import DomainError
+from ..core.pagination import page_count
+from ..core.params import db_int
 from ..dashboards.learners import clean_search
 from ..extensions import db
 from . import accounts
@@ -46,7 +47,7 @@ class UserActionForm(FlaskForm):
 
 
 def _page_number() -> int:
-    return request.args.get("page", 1, type=int)
+    return request.args.get("page", 1, type=db_int)
 
 
 def _users_page(search: str, role: str, number: int, status: int = 200, error: str | None = None,
@@ -55,7 +56,7 @@ def _users_page(search: str, role: str, number: int, status: int = 200, error: s
     if found is None:
         abort(404)
     users, total = found
-    pages = max(1, math.ceil(total / PER_PAGE))
+    pages = page_count(total, PER_PAGE)
     return render_template("admin/users.html", users=users, total=total, number=number, pages=pages, q=search,
                            role=role, roles=ROLE_CHOICES, events=accounts.recent_events(), error=error,
                            error_user=error_user), status

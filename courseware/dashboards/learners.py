@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +19,7 @@ from ..assignments.export import safe_cell
 from ..assignments.models import DRAFT, GradeEvent, Submission
 from ..assignments.permissions import identity_hidden
 from ..certificates.models import Certificate
+from ..core.pagination import Page, page_count
 from ..courses.content import Course
 from ..courses.models import UnitCompletion
 from ..courses.service import CourseProgress, course_progress
@@ -65,26 +65,6 @@ class LearnerRow:
         return STAGE_LABELS[self.stage]
 
 
-@dataclass(frozen=True)
-class LearnerPage:
-    rows: list[LearnerRow]
-    number: int
-    total: int
-    per_page: int = PAGE_SIZE
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-
 def _filtered(course: Course, search: str):
     facts = learner_facts(course).subquery()
     stmt = select(facts)
@@ -121,18 +101,17 @@ def _rows(result, statuses) -> list[LearnerRow]:
 
 
 def learner_page(course: Course, search: str = "", sort: str = "name", descending: bool = False,
-                 number: int = 1) -> LearnerPage | None:
+                 number: int = 1) -> Page[LearnerRow] | None:
     """One page of the table; None when `number` is past the last page."""
     facts, stmt = _filtered(course, search)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    page = LearnerPage([], number, total)
-    if number < 1 or number > page.pages:
+    if number < 1 or number > page_count(total, PAGE_SIZE):
         return None
     column = facts.c[SORTS.get(sort, "name")]
     order = column.desc() if descending else column.asc()
     result = db.session.execute(stmt.order_by(order, facts.c.name, facts.c.id)
                                 .limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)).all()
-    return LearnerPage(_rows(result, _statuses(course, [r.id for r in result])), number, total)
+    return Page(_rows(result, _statuses(course, [r.id for r in result])), number, PAGE_SIZE, total)
 
 
 # The export ---------------------------------------------------------------------------------

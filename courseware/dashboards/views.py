@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..certificates import service as certificates
 from ..certificates.rules import check_requirements
 from ..core.auth import learner_required, staff_required
+from ..core.params import db_int
 from ..core.time import utcnow
 from ..courses.content import get_course
 from ..courses.service import course_progress
@@ -36,7 +37,7 @@ def learner_list():
     if sort not in learners.SORTS:
         sort = "name"
     descending = request.args.get("order") == "desc"
-    number = request.args.get("page", 1, type=int)
+    number = request.args.get("page", 1, type=db_int)
     page = learners.learner_page(course, search, sort, descending, number)
     if page is None:
         abort(404)

@@ -2,47 +2,19 @@
 many threads and posts there are: counts, authors and read marks come in the same statement."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, TypeVar
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased, selectinload
 
 from ..accounts.models import User
+from ..core.pagination import Page, page_count
 from ..extensions import db
 from .models import ModerationAction, Post, PostReport, Thread, ThreadRead
 
 THREADS_PER_PAGE = 20
 POSTS_PER_PAGE = 20
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    items: list[T]
-    number: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-
-def page_count(total: int, per_page: int) -> int:
-    return max(1, math.ceil(total / per_page))
-
 
 @dataclass(frozen=True)
 class ThreadRow:
