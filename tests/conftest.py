@@ -6,6 +6,7 @@ named database is never touched.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -23,20 +24,14 @@ FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "modules"
 REAL_CONTENT = Path(__file__).resolve().parent.parent / "modules"
 
 
-def _postgres_admin_url(url):
-    return url.set(drivername="postgresql+psycopg")
-
-
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    given = os.environ.get("DATABASE_URL", "")
-    if not given.startswith(("postgres", "postgresql")):
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-        return
+@contextlib.contextmanager
+def throwaway_postgres_database(url: str, prefix: str = "courseware_test"):
+    """Create an empty database on the server `url` names, yield its URL, drop it afterwards.
+    The database `url` names itself is never touched."""
     import psycopg
 
-    base = make_url(re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", given))
-    name = f"courseware_test_{secrets.token_hex(4)}"
+    base = make_url(re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", url))
+    name = f"{prefix}_{secrets.token_hex(4)}"
     admin_dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -45,6 +40,16 @@ def database_url(tmp_path_factory):
     finally:
         with psycopg.connect(admin_dsn, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    given = os.environ.get("DATABASE_URL", "")
+    if not given.startswith(("postgres", "postgresql")):
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    with throwaway_postgres_database(given) as url:
+        yield url
 
 
 def app_config(database_url: str, tmp_path: Path, **overrides) -> dict:

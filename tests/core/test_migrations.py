@@ -1,8 +1,6 @@
 """The Alembic migrations build exactly the schema the models describe."""
 from __future__ import annotations
 
-import secrets
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -12,26 +10,16 @@ from sqlalchemy.engine import make_url
 
 from courseware import create_app
 from courseware.extensions import db
-from tests.conftest import app_config
+from tests.conftest import app_config, throwaway_postgres_database
 
 
 @pytest.fixture
 def empty_database_url(database_url, tmp_path):
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
+    if make_url(database_url).get_backend_name() == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
         return
-    import psycopg
-
-    name = f"courseware_migrate_{secrets.token_hex(4)}"
-    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_postgres_database(database_url, prefix="courseware_migrate") as url:
+        yield url
 
 
 def test_migrations_match_the_models(empty_database_url, tmp_path):
