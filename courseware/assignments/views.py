@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from ..core.auth import learner_required
 from ..core.errors import DomainError
-from ..core.forms import add_error
+from ..core.forms import add_error, form_status
 from ..core.safe_markdown import plain_words, render_safe
 from ..courses.views import get_module_or_404
 from ..extensions import db
@@ -20,7 +20,7 @@ bp = Blueprint("assignments", __name__)
 
 
 def _render(module, state, form, status: int | None = None, preview=None):
-    code = status or (422 if form.errors else 200)
+    code = status or form_status(form)
     return render_template("assignments/assignment.html", module=module, brief=module.assignment, state=state,
                            form=form, preview=preview,
                            preview_words=plain_words(form.body.data) if preview is not None else None), code

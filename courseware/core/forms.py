@@ -4,11 +4,15 @@ from __future__ import annotations
 from flask import render_template
 
 
+def form_status(form, default: int = 200) -> int:
+    """422 when the submitted input was refused, else `default`."""
+    # WTForms puts form-wide errors (form.form_errors) in form.errors under the key None.
+    return 422 if form.errors else default
+
+
 def render_form(template: str, form, **context):
     """Render a form page: 200 when fresh, 422 when the submitted input was refused."""
-    # WTForms puts form-wide errors (form.form_errors) in form.errors under the key None.
-    status = 422 if form.errors else 200
-    return render_template(template, form=form, **context), status
+    return render_template(template, form=form, **context), form_status(form)
 
 
 def add_error(form, field: str | None, message: str) -> None:

@@ -23,10 +23,6 @@ def respond(template: str, status: int = 200, **context):
     return html, status
 
 
-def form_status(form, default: int = 200) -> int:
-    return 422 if form.errors else default
-
-
 # Load and authorise --------------------------------------------------------------
 
 def get_thread_or_404(module_slug: str, thread_id: int) -> tuple[Module, Thread]:

@@ -7,11 +7,11 @@ from flask_login import current_user
 
 from ..core.auth import staff_required
 from ..core.errors import DomainError
-from ..core.forms import add_error
+from ..core.forms import add_error, form_status
 from ..extensions import db
 from . import queries, service
 from .forms import ActionForm, ReasonForm
-from .loaders import form_status, get_post_or_404, get_thread_or_404, page_number, thread_url
+from .loaders import get_post_or_404, get_thread_or_404, page_number, thread_url
 from .models import PostReport
 
 bp = Blueprint("moderation", __name__)

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from ..core.errors import DomainError
-from ..core.forms import add_error
+from ..core.forms import add_error, form_status
 from ..core.safe_markdown import render_safe
 from ..courses.content import Module
 from ..courses.views import get_module_or_404
@@ -14,7 +14,7 @@ from ..extensions import client_address, db, limiter
 from . import permissions, queries, service
 from .follow_views import bp as follow_bp
 from .forms import ActionForm, EditForm, ReasonForm, ReplyForm, ThreadForm
-from .loaders import form_status, get_post_or_404, get_thread_or_404, page_number, respond, thread_url
+from .loaders import get_post_or_404, get_thread_or_404, page_number, respond, thread_url
 from .models import EDIT_WINDOW_MINUTES, SCOPE_ALL, SCOPE_OWN_THREADS, Post, Thread, module_scope, thread_scope
 from .moderation_views import bp as moderation_bp
 from ..core.params import db_int
