@@ -11,6 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import accounts, admin, assignments, certificates, cli, core, courses, dashboards, forums, pages, privacy
 from . import config as config_module
 from .core.params import BoundedIntConverter
 from .extensions import csrf, db, limiter, login_manager, migrate
@@ -42,6 +43,11 @@ def _sqlite_savepoint_inside_transaction(conn, name):
         dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
+# The features, in the order they are set up. Each package's init_app registers its blueprint (every
+# URL is in its blueprint.py) and what it keeps about a person (its personal_data.py).
+FEATURES = (accounts, courses, pages, forums, assignments, certificates, dashboards, admin, privacy)
+
+
 def create_app(config: dict | None = None) -> Flask:
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH") or str(ROOT / "instance")
     app = Flask(__name__, instance_path=instance_path,
@@ -51,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     settings = config_module.from_environment(app.instance_path)
     settings.update(config or {})
     app.config.from_mapping(settings)
+    config_module.check_required(app.config)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     if app.config["PROXY_COUNT"]:
@@ -69,38 +76,11 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    from .courses import content
-    content.init_app(app)
-
-    from .core import error_pages, outbox, security
-    error_pages.init_app(app)
-    security.init_app(app)
-    outbox.init_app(app)
-
-    from .accounts.views import bp as accounts_bp
-    from .admin.views import bp as admin_bp
-    from .assignments.tutor_views import bp as tutor_bp
-    from .assignments.views import bp as assignments_bp
-    from .certificates.views import bp as certificates_bp
-    from .core.views import bp as core_bp
-    from .dashboards.views import bp as dashboards_bp
-    from .courses.views import bp as courses_bp
-    from .forums.views import bp as forums_bp
-    from .pages.views import bp as pages_bp
-    app.register_blueprint(core_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(courses_bp)
-    app.register_blueprint(pages_bp)
-    app.register_blueprint(forums_bp)
-    app.register_blueprint(assignments_bp)
-    app.register_blueprint(tutor_bp)
-    app.register_blueprint(certificates_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(dashboards_bp)
-
-    from . import cli
+    core.init_app(app)
+    for feature in FEATURES:
+        feature.init_app(app)
     cli.init_app(app)
 
-    from .core.templating import init_app as init_templating
-    init_templating(app)
+    if not app.config.get("TESTING"):
+        forums.seed_prompt_threads(app)
     return app

@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(mail)
     app.cli.add_command(assignments_cli)
     app.cli.add_command(demo_data)
+    app.cli.add_command(certificates_cli)
 
 
 @click.command("create-user")
@@ -96,11 +97,16 @@ def assignments_cli() -> None:
               help="Remind about work waiting longer than this (default: ASSIGNMENT_REMINDER_DAYS, 5).")
 def assignments_remind(days: int | None) -> None:
     """Queue reminders to tutors about submissions waiting too long; each submission is reminded about once."""
-    from .assignments.notifications import reminder_days, send_reminders
+    from .assignments.notifications import send_reminders
+    from .core.site import current_site
+    from .core.time import utcnow
+    from .courses.content import get_course
 
-    count = send_reminders(days=days)
+    site = current_site()
+    count = send_reminders(site, get_course(), utcnow(), days=days)
     db.session.commit()
-    click.echo(f"reminded about {count} submission(s) waiting over {reminder_days() if days is None else days} days")
+    days = site.setting("ASSIGNMENT_REMINDER_DAYS") if days is None else days
+    click.echo(f"reminded about {count} submission(s) waiting over {days} days")
 
 
 @click.command("demo-data")
@@ -108,10 +114,8 @@ def assignments_remind(days: int | None) -> None:
               help="How many demo learners to create.")
 @click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same population.")
 @click.option("--force", is_flag=True, help="Add demo data even though the database holds real accounts.")
-@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
-              help="The site's public address, printed in the certificates' verification links.")
 @with_appcontext
-def demo_data(learners: int, seed: int, force: bool, base_url: str) -> None:
+def demo_data(learners: int, seed: int, force: bool) -> None:
     """Create a synthetic course population: learners, progress, posts, submissions, certificates.
 
     Demo accounts have addresses @demo.invalid and the password "demo-password".
@@ -119,6 +123,8 @@ def demo_data(learners: int, seed: int, force: bool, base_url: str) -> None:
     import time
 
     from . import demo
+    from .core.site import current_site
+    from .courses.content import get_course
 
     started = time.monotonic()
     state: dict = {}
@@ -133,7 +139,8 @@ def demo_data(learners: int, seed: int, force: bool, base_url: str) -> None:
         state["bar"].update(rows)
 
     try:
-        summary = demo.generate(learners, seed, force=force, base_url=base_url, progress=progress, on_plan=on_plan)
+        summary = demo.generate(current_site(), get_course(), learners, seed, force=force, progress=progress,
+                                on_plan=on_plan)
     except demo.RealUsersPresent as e:
         raise click.ClickException(str(e)) from None
     finally:
@@ -145,3 +152,90 @@ def demo_data(learners: int, seed: int, force: bool, base_url: str) -> None:
                f"{summary.certificates} certificates (issued through the certificates service) "
                f"in {time.monotonic() - started:.0f} s.")
     click.echo(f'Every demo account (@{demo.DEMO_DOMAIN}) signs in with the password "{demo.DEMO_PASSWORD}".')
+
+
+@click.group("certificates", cls=AppGroup)
+def certificates_cli() -> None:
+    """Certificates: issue, revoke and correct from the command line (the same rules as the site)."""
+
+
+def _account(email: str, what: str):
+    from .accounts.service import get_user_by_email
+
+    user = get_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account uses {email} ({what}).")
+    return user
+
+
+def _certificate(code: str):
+    from .certificates.service import certificate_by_code
+
+    certificate = certificate_by_code(code)
+    if certificate is None:
+        raise click.ClickException(f"No certificate has the code {code}.")
+    return certificate
+
+
+@certificates_cli.command("issue")
+@click.option("--email", required=True, help="The learner's email address.")
+def certificates_issue(email: str) -> None:
+    """Issue the learner's certificate, if every requirement is met (as claiming it on the site would)."""
+    from .certificates.service import NotEarned, claim_certificate
+    from .core.site import current_site
+    from .core.time import utcnow
+    from .courses.content import get_course
+
+    user = _account(email, "the learner")
+    try:
+        certificate, newly = claim_certificate(current_site(), get_course(), user, utcnow())
+    except NotEarned as e:
+        missing = "; ".join(f"{r.module.title}: {r.label.lower()} ({r.progress})" for r in e.eligibility.missing)
+        raise click.ClickException(f"Not earned yet. Missing: {missing}") from None
+    db.session.commit()
+    click.echo(f"{'Issued' if newly else 'Already issued'}: {certificate.display_code}")
+
+
+@certificates_cli.command("revoke")
+@click.argument("code")
+@click.option("--reason", required=True, help="Shown on the public verification page.")
+@click.option("--admin", "admin_email", required=True, help="The email address of the admin who decides.")
+def certificates_revoke(code: str, reason: str, admin_email: str) -> None:
+    """Revoke a certificate (every version of it)."""
+    from .certificates.service import revoke_certificate
+    from .core.time import utcnow
+
+    admin = _account(admin_email, "the admin")
+    if not admin.is_admin:
+        raise click.ClickException(f"{admin_email} is not an admin.")
+    try:
+        revoke_certificate(_certificate(code), reason=reason, admin=admin, now=utcnow())
+    except DomainError as e:
+        raise click.ClickException(e.message) from None
+    db.session.commit()
+    click.echo(f"Revoked: {code}")
+
+
+@certificates_cli.command("reissue")
+@click.argument("code")
+@click.option("--name", required=True, help="The name as it should be printed.")
+@click.option("--organisation", default=None, help="The organisation as it should be printed (default: unchanged).")
+@click.option("--note", default="", help="Why the certificate is corrected (kept in the register).")
+@click.option("--admin", "admin_email", required=True, help="The email address of the admin who decides.")
+def certificates_reissue(code: str, name: str, organisation: str | None, note: str, admin_email: str) -> None:
+    """Correct the printed name or organisation: a new version with a new code, linked to the old one."""
+    from .certificates.service import reissue_certificate
+    from .core.site import current_site
+
+    admin = _account(admin_email, "the admin")
+    if not admin.is_admin:
+        raise click.ClickException(f"{admin_email} is not an admin.")
+    certificate = _certificate(code)
+    try:
+        new = reissue_certificate(current_site(), certificate, learner_name=name,
+                                  organisation=certificate.organisation if organisation is None else organisation,
+                                  admin=admin, note=note)
+    except DomainError as e:
+        raise click.ClickException(e.message) from None
+    db.session.commit()
+    click.echo(f"Reissued as {new.display_code} (replaces {certificate.display_code})")

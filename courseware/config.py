@@ -49,7 +49,14 @@ def from_environment(instance_path: str) -> dict:
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
     development = _bool(env.get("FLASK_DEBUG")) or env.get("COURSEWARE_ENV") == "development"
+    base_url = env.get("BASE_URL", "").strip()
+    if not base_url and development:
+        # `make run` passes HOST and PORT; a developer's site is where it is served.
+        base_url = f"http://{env.get('HOST') or '127.0.0.1'}:{env.get('PORT') or '5000'}"
     return {
+        # The site's canonical address: every absolute link (mail, certificate, QR code, credential,
+        # issuer, calendar feeds) is built from it, never from the request. Required in production.
+        "BASE_URL": base_url,
         "SECRET_KEY": env.get("SECRET_KEY")
         or read_or_create_secret(instance / "secret_key", lambda: secrets.token_hex(32).encode()).decode(),
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -83,5 +90,19 @@ def from_environment(instance_path: str) -> dict:
         # Named in the privacy notice and the accessibility statement.
         "OPERATOR_NAME": env.get("OPERATOR_NAME", "the operator of this site"),
         "OPERATOR_EMAIL": env.get("OPERATOR_EMAIL", "privacy@localhost"),
+        # Grading: how long opening a submission for grading keeps it taken by one tutor.
+        "ASSIGNMENT_CLAIM_MINUTES": int(env.get("ASSIGNMENT_CLAIM_MINUTES", "30")),
+        # Reminders to tutors about work waiting longer than this (`flask assignments remind`).
+        "ASSIGNMENT_REMINDER_DAYS": int(env.get("ASSIGNMENT_REMINDER_DAYS", "5")),
+        # Public certificate verification, per client address.
+        "VERIFY_RATE_LIMIT": env.get("VERIFY_RATE_LIMIT", "60 per minute"),
         "DEVELOPMENT": development,
     }
+
+
+def check_required(config: dict) -> None:
+    """Refuse to start a production site that lacks what it cannot guess."""
+    if not config.get("BASE_URL"):
+        raise RuntimeError("BASE_URL is not set: set it to the site's public address, for example "
+                           "BASE_URL=https://course.example.org (every link in mail and on certificates "
+                           "is built from it).")

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from courseware import create_app
+from courseware.forums import seed_prompt_threads
 from courseware.extensions import db
 from tests.factories import DEFAULT_PASSWORD, make_user
 
@@ -68,6 +69,7 @@ def app_config(database_url: str, tmp_path: Path, **overrides) -> dict:
         "ARGON2_MEMORY_COST": 1024,
         "ARGON2_PARALLELISM": 1,
         "SERVER_NAME": "localhost",
+        "BASE_URL": "http://localhost",
         "INSTANCE_PATH": str(tmp_path / "instance"),
     }
     config.update(overrides)
@@ -101,6 +103,8 @@ def make_app(database_url, tmp_path):
                 db.drop_all()
                 db.create_all()
                 _schema_ready.add(database_url)
+        # What a started site does once its database is migrated (create_app skips it under TESTING).
+        seed_prompt_threads(app)
         apps.append(app)
         return app
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import datetime
 
@@ -9,19 +8,11 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.time import utcnow
-from ..core.types import UTCDateTime
+from ..core.types import StrEnumType, UTCDateTime
+from ..core.vocabulary import Role
 from ..extensions import db
 
-
-class Role(str, enum.Enum):
-    LEARNER = "learner"
-    TUTOR = "tutor"
-    ADMIN = "admin"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
-
+__all__ = ["PRIVACY_NOTICE_VERSION", "Role", "User"]
 
 # Raise when the privacy notice (templates/pages/privacy.html) changes materially; each account
 # records the version it was shown at registration.
@@ -41,7 +32,7 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(120))
     organisation: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(16), default=Role.LEARNER.value)
+    role: Mapped[Role] = mapped_column(StrEnumType(Role, 16), default=Role.LEARNER)
     active: Mapped[bool] = mapped_column(default=True)
     # Part of the session identity: changing it signs the account out everywhere.
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
@@ -62,22 +53,26 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
-    # roles -------------------------------------------------------------------
-    @property
-    def role_enum(self) -> Role:
-        return Role(self.role)
-
+    # roles: predicates for views and templates, so nobody compares role words -------------
     def has_role(self, *roles: Role) -> bool:
-        return self.role in {r.value for r in roles}
+        return self.role in roles
 
     @property
     def is_learner(self) -> bool:
-        return self.role == Role.LEARNER.value
+        return self.role is Role.LEARNER
+
+    @property
+    def is_tutor(self) -> bool:
+        return self.role is Role.TUTOR
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
 
     @property
     def is_staff(self) -> bool:
         """Tutors and admins: the people who grade and moderate."""
-        return self.role in (Role.TUTOR.value, Role.ADMIN.value)
+        return self.role.is_staff
 
     def rotate_session_token(self) -> None:
         self.session_token = new_session_token()

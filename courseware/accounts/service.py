@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, url_for
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired
 from sqlalchemy import select
 
 from ..core.errors import DomainError
 from ..core.outbox import queue_mail
+from ..core.site import Site
 from ..core.time import utcnow
 from ..extensions import db
 from .models import PRIVACY_NOTICE_VERSION, Role, User
@@ -46,7 +46,7 @@ def create_user(*, email: str, name: str, password: str, organisation: str = "",
         raise DomainError("An account with this email address already exists.", field="email")
     check_password_rules(password, email)
     user = User(email=email, name=name.strip(), organisation=organisation.strip(),
-                password_hash=hash_password(password), role=role.value)
+                password_hash=hash_password(password), role=role)
     if accepted_privacy_notice:
         user.privacy_notice_version = PRIVACY_NOTICE_VERSION
         user.privacy_accepted_at = utcnow()
@@ -89,21 +89,20 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 # password changes, every earlier link stops working (single use); the signature's age
 # makes it expire.
 
-def _reset_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+RESET_SALT = "password-reset"
 
 
 def _fingerprint(user: User) -> str:
     return user.password_hash[-16:]
 
 
-def make_reset_token(user: User) -> str:
-    return _reset_serializer().dumps({"uid": user.id, "fp": _fingerprint(user)})
+def make_reset_token(site: Site, user: User) -> str:
+    return site.timed_serializer(RESET_SALT).dumps({"uid": user.id, "fp": _fingerprint(user)})
 
 
-def user_for_reset_token(token: str) -> User:
+def user_for_reset_token(site: Site, token: str) -> User:
     try:
-        data = _reset_serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+        data = site.timed_serializer(RESET_SALT).loads(token, max_age=site.setting("PASSWORD_RESET_MAX_AGE"))
     except SignatureExpired:
         raise DomainError("This reset link has expired. Ask for a new one.") from None
     except BadSignature:
@@ -116,9 +115,9 @@ def user_for_reset_token(token: str) -> User:
     return user
 
 
-def queue_reset_mail(user: User) -> None:
+def queue_reset_mail(site: Site, user: User) -> None:
     """Queue the mail with a password-reset link for `user`: asked for by the learner or sent by an admin."""
-    link = url_for("accounts.reset_password", token=make_reset_token(user), _external=True)
+    link = site.links.url("accounts.reset_password", token=make_reset_token(site, user))
     queue_mail(user.email, "Reset your password",
                f"Hello {user.name},\n\nTo choose a new password, open this link within an hour:\n\n{link}\n\n"
                "If you did not ask for this, ignore this message; your password stays as it is.\n",

@@ -1,3 +1,10 @@
 """Administration pages: accounts, certificates, reports."""
-# These modules add their pages to the `admin` blueprint defined in views.py: import them with the package.
-from . import reports, users  # noqa: F401
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from .blueprint import bp
+
+    app.register_blueprint(bp)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 from ..accounts import service as accounts
 from ..accounts.models import Role, User
 from ..core.errors import DomainError
+from ..core.site import Site
 from ..core.pagination import page_count
 from ..dashboards.learners import clean_search, escape_like
 from ..extensions import db
@@ -31,23 +32,23 @@ def _record(actor: User, subject: User, action: str, detail: str = "") -> None:
 
 
 def _is_last_active_admin(user: User) -> bool:
-    if user.role != Role.ADMIN.value or not user.active:
+    if not user.is_admin or not user.active:
         return False
     # Lock the admin rows (PostgreSQL; SQLite writes one at a time anyway), so two admins demoting
     # each other at once cannot both pass this check.
-    admins = db.session.scalars(select(User.id).where(User.role == Role.ADMIN.value, User.active.is_(True))
+    admins = db.session.scalars(select(User.id).where(User.role == Role.ADMIN, User.active.is_(True))
                                 .with_for_update()).all()
     return set(admins) <= {user.id}
 
 
 def change_role(actor: User, user: User, role: Role) -> bool:
     """Give `user` the role. Returns False when it already had it."""
-    if user.role == role.value:
+    if user.role is role:
         return False
     if _is_last_active_admin(user):
         raise DomainError(LAST_ADMIN, field="role")
-    before = user.role_enum.label
-    user.role = role.value
+    before = user.role.label
+    user.role = role
     _record(actor, user, ROLE_CHANGED, f"{before} → {role.label}")
     return True
 
@@ -74,10 +75,10 @@ def reactivate(actor: User, user: User) -> bool:
     return True
 
 
-def send_reset_link(actor: User, user: User) -> None:
+def send_reset_link(site: Site, actor: User, user: User) -> None:
     if not user.active:
         raise DomainError("This account is deactivated: reactivate it first, or the link would not work.")
-    accounts.queue_reset_mail(user)
+    accounts.queue_reset_mail(site, user)
     _record(actor, user, RESET_SENT)
 
 

@@ -7,26 +7,20 @@ from flask import abort, render_template, request
 from sqlalchemy import and_, case, func, select
 
 from ..core.auth import admin_required
-from ..core.outbox import DIGESTED, FAILED, HELD, PENDING, SENDING, SENT, OutboxMessage
+from ..core.outbox import FAILED, PENDING, SENT, OutboxMessage, OutboxStatus
 from ..core.params import db_int
 from ..extensions import db
 from ..forums import queries as forum_queries
 from ..forums.service import author_name
-from .views import bp
 
 RECENT = 20
-# In the order a message moves through them, with words for the page.
-STATUS_LABELS = ((PENDING, "Waiting to be sent"), (SENDING, "Being sent"), (SENT, "Sent"), (FAILED, "Failed for good"),
-                 (HELD, "Held for a daily digest"), (DIGESTED, "Gathered into a digest"))
 
 
-@bp.get("/")
 @admin_required
 def home():
     return render_template("admin/home.html")
 
 
-@bp.get("/moderation/")
 @admin_required
 def moderation_log():
     log = forum_queries.moderation_log(request.args.get("page", 1, type=db_int))
@@ -61,13 +55,10 @@ def outbox_state() -> OutboxState:
     retrying = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.status == PENDING,
                                                                     OutboxMessage.attempts >= 1)
                                        .order_by(*newest).limit(RECENT)))
-    known = {s for s, _ in STATUS_LABELS}
-    counts = [(s, label, by_status.get(s, 0)) for s, label in STATUS_LABELS]
-    counts += [(s, s, n) for s, n in by_status.items() if s not in known]
+    counts = [(s, s.label, by_status.get(s, 0)) for s in OutboxStatus]
     return OutboxState(counts, after_retry, to_retry, failed, retrying)
 
 
-@bp.get("/outbox/")
 @admin_required
 def outbox():
     return render_template("admin/outbox.html", state=outbox_state())

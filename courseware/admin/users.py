@@ -16,12 +16,12 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from ..accounts.models import Role, User
 from ..core.auth import admin_required
 from ..core.errors import DomainError
+from ..core.site import current_site
 from ..core.pagination import page_count
 from ..core.params import db_int
 from ..dashboards.learners import clean_search
 from ..extensions import db
 from . import accounts
-from .views import bp
 
 PER_PAGE = 25
 SET_ROLE, DEACTIVATE, REACTIVATE, SEND_RESET = "role", "deactivate", "reactivate", "reset"
@@ -62,7 +62,6 @@ def _users_page(search: str, role: str, number: int, status: int = 200, error: s
                            error_user=error_user), status
 
 
-@bp.route("/users/", methods=["GET", "POST"])
 @admin_required
 def users():
     if request.method == "GET":
@@ -85,7 +84,7 @@ def users():
         return _users_page(search, "", 1, 422, e.message, user.id)
     db.session.commit()
     flash(message, "success" if changed else "info")
-    if user.id == current_user.id and user.role != Role.ADMIN.value:
+    if user.id == current_user.id and not user.is_admin:
         return redirect(url_for("courses.home"))   # no longer allowed here
     return redirect(url_for("admin.users", q=search or None))
 
@@ -106,5 +105,5 @@ def _apply(form: UserActionForm, user: User) -> tuple[str, bool]:
         if accounts.reactivate(current_user, user):
             return f"{user.name}'s account is active again.", True
         return f"{user.name}'s account was already active.", False
-    accounts.send_reset_link(current_user, user)
+    accounts.send_reset_link(current_site(), current_user, user)
     return f"A password-reset link is on its way to {user.email}.", True

@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..certificates import service as certificates
@@ -13,9 +13,10 @@ from ..certificates.models import Certificate
 from ..core.auth import admin_required
 from ..core.errors import DomainError
 from ..core.forms import add_error
+from ..core.site import current_site
+from ..core.time import utcnow
 from ..extensions import db
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 # Spreadsheets run cells that start with these as formulas; a leading apostrophe keeps them text.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -35,7 +36,6 @@ def _certificate_or_404(certificate_id: int) -> Certificate:
 
 # Certificates -------------------------------------------------------------------------------
 
-@bp.get("/certificates/")
 @admin_required
 def certificate_list():
     return render_template("admin/certificates.html", certificates=certificates.all_certificates())
@@ -51,20 +51,18 @@ def _render_certificate(certificate: Certificate, revoke_form: RevokeForm | None
                            correction_form=correction_form), status
 
 
-@bp.get("/certificates/<int:certificate_id>/")
 @admin_required
 def certificate_detail(certificate_id: int):
     return _render_certificate(_certificate_or_404(certificate_id))
 
 
-@bp.post("/certificates/<int:certificate_id>/revoke")
 @admin_required
 def revoke_certificate(certificate_id: int):
     certificate = _certificate_or_404(certificate_id)
     form = RevokeForm()
     if form.validate_on_submit():
         try:
-            certificates.revoke_certificate(certificate, reason=form.reason.data, admin=current_user)
+            certificates.revoke_certificate(certificate, reason=form.reason.data, admin=current_user, now=utcnow())
         except DomainError as e:
             add_error(form, e.field, e.message)
         else:
@@ -74,14 +72,13 @@ def revoke_certificate(certificate_id: int):
     return _render_certificate(certificate, revoke_form=form)
 
 
-@bp.post("/certificates/<int:certificate_id>/reissue")
 @admin_required
 def reissue_certificate(certificate_id: int):
     certificate = _certificate_or_404(certificate_id)
     form = CorrectionForm()
     if form.validate_on_submit():
         try:
-            new = certificates.reissue_certificate(certificate, learner_name=form.name.data,
+            new = certificates.reissue_certificate(current_site(), certificate, learner_name=form.name.data,
                                                    organisation=form.organisation.data or "",
                                                    admin=current_user, note=form.note.data or "")
         except DomainError as e:
@@ -94,11 +91,11 @@ def reissue_certificate(certificate_id: int):
     return _render_certificate(certificate, correction_form=form)
 
 
-@bp.get("/certificates/register.csv")
 @admin_required
 def certificate_register():
     out = io.StringIO()
     writer = csv.writer(out)
+    site = current_site()
     writer.writerow(["code", "version", "state", "name", "organisation", "email", "course", "course_version",
                      "awarded_at", "issued_at", "issued_by", "replaces", "replaced_by", "revoked_at",
                      "revoked_by", "revocation_reason", "pdf_sha256", "verify_url"])
@@ -109,7 +106,7 @@ def certificate_register():
             c.issued_by.email if c.issued_by else "", c.replaces.display_code if c.replaces else "",
             c.replaced_by.display_code if c.replaced_by else "",
             c.revoked_at.isoformat() if c.revoked_at else "", c.revoked_by.email if c.revoked_by else "",
-            c.revocation_reason, c.pdf_sha256, certificates.verify_url(c.code))])
+            c.revocation_reason, c.pdf_sha256, certificates.verify_url(site, c.code))])
     # A byte-order mark, so spreadsheet programs read the names' accents as UTF-8.
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="certificate-register.csv"',

@@ -9,12 +9,14 @@ import csv
 import io
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased
 
 from ..accounts.models import Role, User
-from ..courses.content import get_course
+from ..courses.content import Course
 from ..extensions import db
-from .models import DRAFT, SUBMITTED, Submission
+from .models import Submission, SubmissionStatus
+from .versions import is_newest
 
 NOT_STARTED = "not started"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -31,31 +33,27 @@ def _date(value: datetime | None) -> str:
 
 
 def gradebook_cells() -> dict[tuple[int, str], dict]:
-    """(user_id, module_slug) -> status, first/last submitted, graded at, number of versions sent."""
-    sent = Submission.status != DRAFT
-    per_module = (select(Submission.user_id, Submission.module_slug,
-                         func.max(case((sent, Submission.version))).label("latest_sent"),
-                         func.min(Submission.submitted_at).label("first_submitted"),
-                         func.count(case((sent, Submission.id))).label("versions"))
-                  .group_by(Submission.user_id, Submission.module_slug).subquery())
-    latest = Submission  # the row of the latest version sent
+    """(user_id, module_slug) -> status, first/last submitted, graded at, number of versions sent.
+
+    The status and dates are those of the latest version sent (versions.is_newest(sent_only=True));
+    a learner who has only saved a draft reads "draft". One statement."""
+    every = aliased(Submission)
+    started = (select(every.user_id, every.module_slug, func.min(every.submitted_at).label("first_submitted"),
+                      func.count(every.submitted_at).label("versions"))   # drafts have no submission time
+               .group_by(every.user_id, every.module_slug).subquery())
     rows = db.session.execute(
-        select(per_module.c.user_id, per_module.c.module_slug, per_module.c.first_submitted, per_module.c.versions,
-               latest.status, latest.submitted_at, latest.graded_at)
-        .outerjoin(latest, and_(latest.user_id == per_module.c.user_id,
-                                latest.module_slug == per_module.c.module_slug,
-                                latest.version == per_module.c.latest_sent)))
-    cells = {}
-    for user_id, slug, first, versions, status, submitted_at, graded_at in rows:
-        cells[(user_id, slug)] = {"status": status or DRAFT, "first": first, "last": submitted_at,
-                                  "graded": graded_at, "versions": versions}
-    return cells
+        select(started.c.user_id, started.c.module_slug, started.c.first_submitted, started.c.versions,
+               Submission.status, Submission.submitted_at, Submission.graded_at)
+        .outerjoin(Submission, and_(Submission.user_id == started.c.user_id,
+                                    Submission.module_slug == started.c.module_slug, is_newest(sent_only=True))))
+    return {(user_id, slug): {"status": status or SubmissionStatus.DRAFT, "first": first, "last": submitted_at,
+                              "graded": graded_at, "versions": versions}
+            for user_id, slug, first, versions, status, submitted_at, graded_at in rows}
 
 
-def gradebook_csv() -> str:
-    course = get_course()
+def gradebook_csv(course: Course) -> str:
     learners = db.session.execute(select(User.id, User.name, User.email, User.organisation)
-                                  .where(User.role == Role.LEARNER.value).order_by(User.name, User.id)).all()
+                                  .where(User.role == Role.LEARNER).order_by(User.name, User.id)).all()
     cells = gradebook_cells()
     out = io.StringIO()
     writer = csv.writer(out)
@@ -70,7 +68,7 @@ def gradebook_csv() -> str:
             cell = cells.get((user_id, m.slug))
             if cell is None:
                 row += [NOT_STARTED, "", "", "", 0]
-            elif m.anonymous_marking and cell["status"] == SUBMITTED:
+            elif m.anonymous_marking and cell["status"] is SubmissionStatus.SUBMITTED:
                 # Under anonymous marking the waiting time would point to the queue entry: dates wait for the grade.
                 row += [cell["status"], "", "", "", cell["versions"]]
             else:

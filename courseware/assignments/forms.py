@@ -8,7 +8,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .models import MAIL_AT_ONCE, MAIL_DAILY, MAIL_OFF, PASS, REVISE
+from ..core.vocabulary import MailPreference
+from .models import Decision
 from .service import MAX_BODY_LENGTH
 from .storage import ALLOWED_DESCRIPTION
 
@@ -38,11 +39,11 @@ class GradeForm(FlaskForm):
                              description="Markdown. The learner sees this with the decision.",
                              validators=[InputRequired("Write your feedback for the learner."),
                                          Length(max=MAX_BODY_LENGTH)])
-    decision = RadioField("Decision", choices=[SelectChoice(PASS, "Pass"),
-                                               SelectChoice(REVISE, "Revise: ask for a new version")],
+    decision = RadioField("Decision", choices=[SelectChoice(Decision.PASS, "Pass"),
+                                               SelectChoice(Decision.REVISE, "Revise: ask for a new version")],
                           validate_choice=False,
                           validators=[InputRequired("Choose pass or revise."),
-                                      AnyOf([PASS, REVISE], "Choose pass or revise.")])
+                                      AnyOf(list(Decision), "Choose pass or revise.")])
     lock = HiddenField()
     preview = SubmitField("Preview feedback")
     save = SubmitField("Save decision")
@@ -63,7 +64,7 @@ class QueueFilterForm(FlaskForm):
 
 class MailPreferenceForm(FlaskForm):
     new_submissions = RadioField("Mail me about new submissions", choices=[
-        SelectChoice(MAIL_AT_ONCE, "At once, one mail per submission"),
-        SelectChoice(MAIL_DAILY, "In one digest a day"),
-        SelectChoice(MAIL_OFF, "Not at all"),
+        SelectChoice(MailPreference.INSTANT, "At once, one mail per submission"),
+        SelectChoice(MailPreference.DAILY, "In one digest a day"),
+        SelectChoice(MailPreference.OFF, "Not at all"),
     ], validators=[InputRequired("Choose how you want to hear of new submissions.")])

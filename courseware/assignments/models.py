@@ -8,27 +8,45 @@ latest decision is copied onto the submission so lists need no extra query.
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
 from ..core.time import utcnow
-from ..core.types import UTCDateTime
+from ..core.types import StrEnumType, UTCDateTime
+from ..core.vocabulary import MailPreference
 from ..extensions import db
 
-DRAFT = "draft"
-SUBMITTED = "submitted"
-NEEDS_REVISION = "needs revision"
-PASSED = "passed"
-STATUSES = (DRAFT, SUBMITTED, NEEDS_REVISION, PASSED)
 
-PASS = "pass"
-REVISE = "revise"
-DECISION_STATUS = {PASS: PASSED, REVISE: NEEDS_REVISION}
+class SubmissionStatus(StrEnum):
+    """Where one version stands; the values are the words SPEC section 4 shows to learners."""
 
-# Tutors' choice for mail about new submissions.
-MAIL_AT_ONCE, MAIL_DAILY, MAIL_OFF = "at-once", "daily", "off"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    NEEDS_REVISION = "needs revision"
+    PASSED = "passed"
+
+    @property
+    def is_graded(self) -> bool:
+        return self in (SubmissionStatus.NEEDS_REVISION, SubmissionStatus.PASSED)
+
+    @property
+    def learner_can_write(self) -> bool:
+        """A learner may edit a draft, or start a new version after "needs revision"."""
+        return self in (SubmissionStatus.DRAFT, SubmissionStatus.NEEDS_REVISION)
+
+
+class Decision(StrEnum):
+    """A tutor's decision on one version (the grading form's `decision` field)."""
+
+    PASS = "pass"
+    REVISE = "revise"
+
+    @property
+    def status(self) -> SubmissionStatus:
+        return SubmissionStatus.PASSED if self is Decision.PASS else SubmissionStatus.NEEDS_REVISION
 
 
 class Submission(db.Model):
@@ -46,7 +64,7 @@ class Submission(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     module_slug: Mapped[str] = mapped_column(String(80))
     version: Mapped[int] = mapped_column()
-    status: Mapped[str] = mapped_column(String(20), default=DRAFT)
+    status: Mapped[SubmissionStatus] = mapped_column(StrEnumType(SubmissionStatus, 20), default=SubmissionStatus.DRAFT)
     body: Mapped[str] = mapped_column(Text, default="")
     # Rendered once when saved (through safe_markdown.render_safe), not per request.
     body_html: Mapped[str] = mapped_column(Text, default="")
@@ -80,15 +98,23 @@ class Submission(db.Model):
 
     @property
     def is_draft(self) -> bool:
-        return self.status == DRAFT
+        return self.status is SubmissionStatus.DRAFT
 
     @property
     def is_waiting(self) -> bool:
-        return self.status == SUBMITTED
+        return self.status is SubmissionStatus.SUBMITTED
 
     @property
     def is_graded(self) -> bool:
-        return self.status in (NEEDS_REVISION, PASSED)
+        return self.status.is_graded
+
+    @property
+    def needs_revision(self) -> bool:
+        return self.status is SubmissionStatus.NEEDS_REVISION
+
+    @property
+    def is_passed(self) -> bool:
+        return self.status is SubmissionStatus.PASSED
 
     @property
     def has_attachment(self) -> bool:
@@ -109,7 +135,7 @@ class GradeEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id", ondelete="CASCADE"), index=True)
     tutor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    decision: Mapped[str] = mapped_column(String(10))
+    decision: Mapped[Decision] = mapped_column(StrEnumType(Decision, 10))
     feedback: Mapped[str] = mapped_column(Text)
     feedback_html: Mapped[str] = mapped_column(Text)
     criteria_met: Mapped[list] = mapped_column(JSON, default=list)  # the criteria texts ticked
@@ -120,8 +146,12 @@ class GradeEvent(db.Model):
     tutor = relationship("User", foreign_keys=[tutor_id], lazy="raise")
 
     @property
-    def status(self) -> str:
-        return DECISION_STATUS[self.decision]
+    def status(self) -> SubmissionStatus:
+        return self.decision.status
+
+    @property
+    def is_pass(self) -> bool:
+        return self.decision is Decision.PASS
 
 
 class TutorMailPreference(db.Model):
@@ -130,5 +160,6 @@ class TutorMailPreference(db.Model):
     __tablename__ = "tutor_mail_preference"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
-    new_submissions: Mapped[str] = mapped_column(String(10), default=MAIL_DAILY)
+    new_submissions: Mapped[MailPreference] = mapped_column(StrEnumType(MailPreference, 10),
+                                                            default=MailPreference.DAILY)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -8,18 +8,19 @@ newer sent version of the same learner and module exists (a NOT EXISTS probe on 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
 from ..accounts.models import Role, User
-from ..core.time import utcnow
-from ..courses.content import get_course
+from ..core.site import Site
+from ..courses.content import Course
 from ..extensions import db
-from .models import DRAFT, SUBMITTED, Submission
+from .models import Submission, SubmissionStatus
 from .permissions import identity_hidden
-from .service import claim_minutes
+from .service import claim_cutoff
+from .versions import is_newest
 
 PAGE_SIZE = 50
 ALL = "all"
@@ -28,9 +29,13 @@ ALL = "all"
 @dataclass(frozen=True)
 class QueueFilters:
     module: str = ""
-    status: str = SUBMITTED
+    status: str = SubmissionStatus.SUBMITTED
     organisation: str = ""
     page: int = 1
+
+    @property
+    def waiting_only(self) -> bool:
+        return self.status == SubmissionStatus.SUBMITTED
 
 
 @dataclass(frozen=True)
@@ -46,36 +51,14 @@ class QueueRow:
         return self.learner_name is None
 
 
-def latest_sent_versions():
-    """(user_id, module_slug, version) of each learner's latest version that is not a draft, as a
-    grouped subquery: for reports over everyone (the cohort dashboard); the queue uses is_latest_sent."""
-    return (select(Submission.user_id, Submission.module_slug, func.max(Submission.version).label("version"))
-            .where(Submission.status != DRAFT)
-            .group_by(Submission.user_id, Submission.module_slug)
-            .subquery())
-
-
-def is_latest_sent():
-    """True for a version that is not a draft and has no newer version that is not a draft.
-
-    Correlated on each candidate row, so the database checks only the rows of the page it is
-    building instead of grouping every submission first."""
-    newer = aliased(Submission)
-    return and_(Submission.status != DRAFT,
-                ~exists().where(newer.user_id == Submission.user_id, newer.module_slug == Submission.module_slug,
-                                newer.version > Submission.version, newer.status != DRAFT))
-
-
-def grading_queue(filters: QueueFilters, now: datetime | None = None) -> tuple[list[QueueRow], bool]:
+def grading_queue(site: Site, course: Course, filters: QueueFilters, now: datetime) -> tuple[list[QueueRow], bool]:
     """One page of the queue, oldest first, and whether a further page exists."""
-    now = now or utcnow()
-    course = get_course()
     claimer = aliased(User)
-    cutoff = now - timedelta(minutes=claim_minutes())
+    cutoff = claim_cutoff(site, now)
     stmt = (select(Submission, User.name, User.organisation, claimer.name)
             .join(User, User.id == Submission.user_id)
             .outerjoin(claimer, and_(claimer.id == Submission.claimed_by_id, Submission.claimed_at >= cutoff))
-            .where(is_latest_sent()))
+            .where(is_newest(sent_only=True)))
     if filters.module:
         stmt = stmt.where(Submission.module_slug == filters.module)
     if filters.status != ALL:
@@ -89,7 +72,8 @@ def grading_queue(filters: QueueFilters, now: datetime | None = None) -> tuple[l
         # Filtering by organisation would reveal it for work marked anonymously: leave that out.
         anonymous = [m.slug for m in course.modules if m.anonymous_marking]
         if anonymous:
-            stmt = stmt.where(or_(Submission.module_slug.not_in(anonymous), Submission.status != SUBMITTED))
+            stmt = stmt.where(or_(Submission.module_slug.not_in(anonymous),
+                                  Submission.status != SubmissionStatus.SUBMITTED))
     stmt = (stmt.order_by(Submission.submitted_at, Submission.id)
             .offset((filters.page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1))
     rows = []
@@ -105,15 +89,15 @@ def grading_queue(filters: QueueFilters, now: datetime | None = None) -> tuple[l
 def learner_organisations() -> list[str]:
     """The organisations learners belong to, read in order from the (organisation, role) index."""
     return list(db.session.scalars(
-        select(User.organisation).where(User.role == Role.LEARNER.value, User.organisation != "")
+        select(User.organisation).where(User.role == Role.LEARNER, User.organisation != "")
         .distinct().order_by(User.organisation)))
 
 
-def waited(since: datetime | None, now: datetime | None = None) -> str:
+def waited(since: datetime | None, now: datetime) -> str:
     """How long ago, in words: '3 days', '5 hours', 'under an hour'."""
     if since is None:
         return ""
-    delta = (now or utcnow()) - since
+    delta = now - since
     if delta.days >= 1:
         return f"{delta.days} day{'s' if delta.days != 1 else ''}"
     hours = delta.seconds // 3600

@@ -11,41 +11,26 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..core.errors import DomainError
 from ..core.safe_markdown import plain_words, render_safe
-from ..core.time import utcnow
+from ..core.site import Site
 from ..courses.content import Module
 from ..extensions import db
-from . import notifications, storage
-from .models import (DECISION_STATUS, DRAFT, NEEDS_REVISION, PASSED, SUBMITTED, GradeEvent, Submission)
+from . import notifications, storage, versions
+from .models import Decision, GradeEvent, Submission, SubmissionStatus
 
 log = logging.getLogger(__name__)
 
 MAX_BODY_LENGTH = 50_000
-DEFAULT_CLAIM_MINUTES = 30
 
 
 class StateConflict(DomainError):
     """The action no longer fits the submission's state (someone else acted first); answered with 409."""
-
-
-# For the certificate rule ---------------------------------------------------------------
-
-def assignment_statuses(user_id: int) -> dict[str, str]:
-    """module_slug -> status word of the learner's latest version; modules never started are absent. One query."""
-    newer = aliased(Submission)
-    latest = (select(func.max(newer.version))
-              .where(newer.user_id == Submission.user_id, newer.module_slug == Submission.module_slug)
-              .scalar_subquery())
-    rows = db.session.execute(select(Submission.module_slug, Submission.status)
-                              .where(Submission.user_id == user_id, Submission.version == latest))
-    return {slug: status for slug, status in rows}
 
 
 # Reading ---------------------------------------------------------------------------------
@@ -75,33 +60,46 @@ class LearnerState:
         return [v for v in self.versions if not v.is_draft]
 
     @property
-    def status(self) -> str | None:
+    def status(self) -> SubmissionStatus | None:
         return self.latest.status if self.latest else None
 
     @property
+    def is_passed(self) -> bool:
+        return self.latest is not None and self.latest.is_passed
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.latest is not None and self.latest.is_waiting
+
+    @property
+    def needs_revision(self) -> bool:
+        return self.latest is not None and self.latest.needs_revision
+
+    @property
     def can_write(self) -> bool:
-        return self.latest is None or self.latest.status in (DRAFT, NEEDS_REVISION)
+        return self.latest is None or self.latest.status.learner_can_write
+
+    @property
+    def start_text(self) -> str:
+        """What the answer box starts with: the draft, or the version that needs revision."""
+        if self.latest is not None and self.latest.status.learner_can_write:
+            return self.latest.body
+        return ""
 
 
 def learner_state(user_id: int, module_slug: str) -> LearnerState:
     return LearnerState(versions_of(user_id, module_slug))
 
 
-def is_latest(submission: Submission) -> bool:
-    newest = db.session.scalar(select(func.max(Submission.version)).where(
-        Submission.user_id == submission.user_id, Submission.module_slug == submission.module_slug))
-    return newest == submission.version
+def claim_cutoff(site: Site, now: datetime) -> datetime:
+    """Claims taken before this moment have lapsed (ASSIGNMENT_CLAIM_MINUTES)."""
+    return now - timedelta(minutes=site.setting("ASSIGNMENT_CLAIM_MINUTES"))
 
 
-def claim_minutes() -> int:
-    return int(current_app.config.get("ASSIGNMENT_CLAIM_MINUTES", DEFAULT_CLAIM_MINUTES))
-
-
-def claim_holder(submission: Submission, now: datetime | None = None) -> int | None:
+def claim_holder(submission: Submission, site: Site, now: datetime) -> int | None:
     """The id of whoever holds a live claim on the submission, if anyone."""
-    now = now or utcnow()
     if (submission.claimed_by_id is None or submission.claimed_at is None
-            or submission.claimed_at < now - timedelta(minutes=claim_minutes())):
+            or submission.claimed_at < claim_cutoff(site, now)):
         return None
     return submission.claimed_by_id
 
@@ -118,24 +116,22 @@ class SaveResult:
 def _refuse_if_closed(latest: Submission | None) -> None:
     if latest is None:
         return
-    if latest.status == SUBMITTED:
+    if latest.is_waiting:
         raise StateConflict(f"Your version {latest.version} is waiting for a tutor. "
                             "You can send a new version once it has been graded.")
-    if latest.status == PASSED:
+    if latest.is_passed:
         raise StateConflict("Your work on this module has passed. There is nothing more to send.")
 
 
-def save_work(user: User, module: Module, body: str, upload: storage.CheckedFile | None, *,
-              submit: bool, remove_attachment: bool = False, now: datetime | None = None) -> SaveResult:
+def save_work(site: Site, user: User, module: Module, body: str, upload: storage.CheckedFile | None, *,
+              submit: bool, now: datetime, remove_attachment: bool = False) -> SaveResult:
     """Save a draft (submit=False) or submit a version for grading (submit=True).
 
     A draft is updated in place; after "needs revision" a new version is started. Raises
     DomainError for empty work, StateConflict when a version is waiting or has passed.
     """
-    now = now or utcnow()
-    latest = db.session.scalar(
-        select(Submission).where(Submission.user_id == user.id, Submission.module_slug == module.slug)
-        .order_by(Submission.version.desc()).limit(1))
+    attachments = storage.for_site(site)
+    latest = versions.latest(user.id, module.slug)
     _refuse_if_closed(latest)
     body = (body or "").rstrip()
     if len(body) > MAX_BODY_LENGTH:
@@ -147,8 +143,8 @@ def save_work(user: User, module: Module, body: str, upload: storage.CheckedFile
 
     values = {"body": body, "body_html": str(render_safe(body)), "words": plain_words(body), "updated_at": now}
     if submit:
-        values.update(status=SUBMITTED, submitted_at=now)
-    stored_key = storage.store(upload) if upload is not None else None
+        values.update(status=SubmissionStatus.SUBMITTED, submitted_at=now)
+    stored_key = attachments.store(upload) if upload is not None else None
     replaced_key = None
     if stored_key is not None:
         values.update(attachment_key=stored_key, attachment_name=upload.name, attachment_type=upload.mime,
@@ -161,7 +157,7 @@ def save_work(user: User, module: Module, body: str, upload: storage.CheckedFile
     try:
         if draft is not None:
             done = db.session.execute(
-                update(Submission).where(Submission.id == draft.id, Submission.status == DRAFT,
+                update(Submission).where(Submission.id == draft.id, Submission.status == SubmissionStatus.DRAFT,
                                          Submission.lock_version == draft.lock_version)
                 .values(lock_version=Submission.lock_version + 1, **values))
             if done.rowcount != 1:
@@ -172,7 +168,8 @@ def save_work(user: User, module: Module, body: str, upload: storage.CheckedFile
             if latest is not None:
                 # Bumping the graded version's counter makes a tutor's concurrent correction fail, and vice versa.
                 done = db.session.execute(
-                    update(Submission).where(Submission.id == latest.id, Submission.status == NEEDS_REVISION,
+                    update(Submission).where(Submission.id == latest.id,
+                                             Submission.status == SubmissionStatus.NEEDS_REVISION,
                                              Submission.lock_version == latest.lock_version)
                     .values(lock_version=Submission.lock_version + 1))
                 if done.rowcount != 1:
@@ -180,56 +177,54 @@ def save_work(user: User, module: Module, body: str, upload: storage.CheckedFile
                                         "Reload the page to see it.")
             submission = Submission(user_id=user.id, module_slug=module.slug,
                                     version=latest.version + 1 if latest else 1,
-                                    status=values.pop("status", DRAFT), created_at=now, **values)
+                                    status=values.pop("status", SubmissionStatus.DRAFT), created_at=now, **values)
             try:
                 with db.session.begin_nested():
                     db.session.add(submission)
             except IntegrityError:  # the same version sent twice at once (a double click)
                 raise StateConflict("This version has already been saved. Reload the page to see it.") from None
     except Exception:
-        storage.discard(stored_key)
+        attachments.discard(stored_key)
         raise
     if submit:
-        notifications.new_submission(submission, user, module)
+        notifications.new_submission(site, submission, user, module)
         log.info("submission %s (%s v%s) sent by user %s", submission.id, module.slug, submission.version, user.id)
     return SaveResult(submission, stored_key, replaced_key)
 
 
 # Tutors ----------------------------------------------------------------------------------
 
-def claim(submission: Submission, tutor: User, now: datetime | None = None) -> bool:
+def claim(site: Site, submission: Submission, tutor: User, now: datetime) -> bool:
     """Mark a waiting submission as being graded by `tutor`, unless someone else holds a live claim."""
-    now = now or utcnow()
     if not submission.is_waiting:
         return False
-    cutoff = now - timedelta(minutes=claim_minutes())
     done = db.session.execute(
-        update(Submission).where(Submission.id == submission.id, Submission.status == SUBMITTED,
+        update(Submission).where(Submission.id == submission.id, Submission.status == SubmissionStatus.SUBMITTED,
                                  or_(Submission.claimed_by_id.is_(None), Submission.claimed_by_id == tutor.id,
-                                     Submission.claimed_at < cutoff))
+                                     Submission.claimed_at < claim_cutoff(site, now)))
         .values(claimed_by_id=tutor.id, claimed_at=now)
         .execution_options(synchronize_session=False))
     db.session.refresh(submission)
     return done.rowcount == 1
 
 
-def grade_submission(submission: Submission, tutor: User, module: Module, *, decision: str, feedback: str,
-                     criteria_met: list[str], lock: int | None, now: datetime | None = None) -> GradeEvent:
+def grade_submission(site: Site, submission: Submission, tutor: User, module: Module, *, decision: str,
+                     feedback: str, criteria_met: list[str], lock: int | None, now: datetime) -> GradeEvent:
     """Record a decision on the latest version; a decision on an already graded version is a correction.
 
     `lock` is the version counter the tutor's page showed; without it only a first grade is
     accepted. Raises StateConflict when someone else acted first, DomainError for bad input.
     """
-    now = now or utcnow()
-    if decision not in DECISION_STATUS:
+    if decision not in set(Decision):
         raise DomainError("Choose pass or revise.", field="decision")
+    decision = Decision(decision)
     if not (feedback or "").strip():
         raise DomainError("Write your feedback for the learner.", field="feedback")
     if len(feedback) > MAX_BODY_LENGTH:
         raise DomainError(f"Keep your feedback under {MAX_BODY_LENGTH:,} characters.", field="feedback")
     if submission.is_draft:
         raise StateConflict("A draft cannot be graded.")
-    if not is_latest(submission):
+    if not versions.is_latest(submission):
         raise StateConflict(f"This is version {submission.version}; the learner has started a newer version "
                             "since. Only the latest version can be graded.")
     correction = submission.is_graded
@@ -238,20 +233,19 @@ def grade_submission(submission: Submission, tutor: User, module: Module, *, dec
             raise StateConflict("This version has already been graded. Open it again to correct the grade.")
         lock = submission.lock_version
     conditions = [Submission.id == submission.id, Submission.lock_version == lock,
-                  Submission.status.in_((SUBMITTED, NEEDS_REVISION, PASSED))]
+                  Submission.status != SubmissionStatus.DRAFT]
     if not correction:
-        cutoff = now - timedelta(minutes=claim_minutes())
-        conditions += [Submission.status == SUBMITTED,
+        conditions += [Submission.status == SubmissionStatus.SUBMITTED,
                        or_(Submission.claimed_by_id.is_(None), Submission.claimed_by_id == tutor.id,
-                           Submission.claimed_at < cutoff)]
+                           Submission.claimed_at < claim_cutoff(site, now))]
     done = db.session.execute(
         update(Submission).where(*conditions)
-        .values(status=DECISION_STATUS[decision], lock_version=Submission.lock_version + 1, graded_at=now,
+        .values(status=decision.status, lock_version=Submission.lock_version + 1, graded_at=now,
                 graded_by_id=tutor.id, claimed_by_id=None, claimed_at=None)
         .execution_options(synchronize_session=False))
     db.session.refresh(submission)
     if done.rowcount != 1:
-        holder = claim_holder(submission, now)
+        holder = claim_holder(submission, site, now)
         if submission.is_waiting and holder is not None and holder != tutor.id:
             name = db.session.get(User, holder).name
             raise StateConflict(f"{name} is grading this submission now. Nothing was saved.")
@@ -262,7 +256,7 @@ def grade_submission(submission: Submission, tutor: User, module: Module, *, dec
                        is_correction=correction, created_at=now)
     db.session.add(event)
     db.session.flush()
-    notifications.graded(event, submission, module, tutor)
-    log.info("submission %s %s by tutor %s (%s)", submission.id, DECISION_STATUS[decision], tutor.id,
+    notifications.graded(site, event, submission, module, tutor)
+    log.info("submission %s %s by tutor %s (%s)", submission.id, decision.status, tutor.id,
              "correction" if correction else "grade")
     return event

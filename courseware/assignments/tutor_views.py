@@ -1,28 +1,29 @@
 """The tutors' side: the grading queue, the grading page, mail settings and the gradebook export."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..accounts.models import User
 from ..core.auth import staff_required
 from ..core.errors import DomainError
-from ..core.forms import add_error
+from ..core.forms import ActionForm, add_error
 from ..core.safe_markdown import render_safe
+from ..core.site import current_site
 from ..core.time import utcnow
 from ..courses.content import get_course
 from ..extensions import db
-from . import export, notifications, service
+from . import export, notifications, service, versions
 from .forms import GradeForm, MailPreferenceForm, QueueFilterForm
-from .models import NEEDS_REVISION, PASSED, SUBMITTED, Submission
+from .models import Submission, SubmissionStatus
 from .permissions import can_grade, identity_hidden
 from .queue import ALL, QueueFilters, grading_queue, learner_organisations, waited
 
-bp = Blueprint("tutor", __name__, url_prefix="/tutor")
 
-STATUS_CHOICES = [SelectChoice(SUBMITTED, "Waiting for a grade"), SelectChoice(NEEDS_REVISION, "Needs revision"),
-                  SelectChoice(PASSED, "Passed"), SelectChoice(ALL, "Any status")]
+STATUS_CHOICES = [SelectChoice(SubmissionStatus.SUBMITTED, "Waiting for a grade"),
+                  SelectChoice(SubmissionStatus.NEEDS_REVISION, "Needs revision"),
+                  SelectChoice(SubmissionStatus.PASSED, "Passed"), SelectChoice(ALL, "Any status")]
 
 
 def _queue_page(settings_form: MailPreferenceForm, status: int = 200):
@@ -33,33 +34,31 @@ def _queue_page(settings_form: MailPreferenceForm, status: int = 200):
     form.organisation.choices = ([SelectChoice("", "All organisations")]
                                  + [SelectChoice(o, o) for o in learner_organisations()])
     if not request.args.get("status"):
-        form.status.data = SUBMITTED
+        form.status.data = SubmissionStatus.SUBMITTED
     filters = QueueFilters()
     if form.validate():
         try:
             page = max(1, min(int(request.args.get("page", "1")), 10_000))
         except ValueError:
             page = 1
-        filters = QueueFilters(module=form.module.data or "", status=form.status.data or SUBMITTED,
+        filters = QueueFilters(module=form.module.data or "", status=form.status.data or SubmissionStatus.SUBMITTED,
                                organisation=form.organisation.data or "", page=page)
     else:
         status = 422 if status == 200 else status
     now = utcnow()
-    rows, has_more = grading_queue(filters, now)
+    rows, has_more = grading_queue(current_site(), course, filters, now)
     anonymous_modules = [m.title for m in course.modules if m.anonymous_marking]
     return render_template("tutor/queue.html", form=form, rows=rows, filters=filters, has_more=has_more,
                            now=now, waited=waited, settings_form=settings_form,
                            anonymous_modules=anonymous_modules), status
 
 
-@bp.get("/")
 @staff_required
 def queue():
     settings_form = MailPreferenceForm(formdata=None, new_submissions=notifications.preference_of(current_user))
     return _queue_page(settings_form)
 
 
-@bp.post("/settings")
 @staff_required
 def save_settings():
     form = MailPreferenceForm()
@@ -82,10 +81,11 @@ def _load_for_grading(submission_id: int) -> Submission:
 
 def _grade_page(submission: Submission, form: GradeForm, status: int = 200, preview=None, notice: str | None = None):
     module = get_course().module(submission.module_slug)
-    versions = service.versions_of(submission.user_id, submission.module_slug)
-    sent = [v for v in versions if not v.is_draft]
-    latest = versions[-1] if versions else submission
-    holder_id = service.claim_holder(submission)
+    rows = service.versions_of(submission.user_id, submission.module_slug)
+    sent = [v for v in rows if not v.is_draft]
+    latest = rows[-1] if rows else submission
+    now = utcnow()
+    holder_id = service.claim_holder(submission, current_site(), now)
     holder = db.session.get(User, holder_id) if holder_id else None
     taken_by_other = holder is not None and holder.id != current_user.id and submission.is_waiting
     if not form.is_submitted():
@@ -94,10 +94,9 @@ def _grade_page(submission: Submission, form: GradeForm, status: int = 200, prev
                            form=form, versions=sent, is_latest=latest.id == submission.id,
                            hidden=identity_hidden(submission, module), author=db.session.get(User, submission.user_id),
                            holder=holder, taken_by_other=taken_by_other, preview=preview, notice=notice,
-                           now=utcnow(), waited=waited), status
+                           claim_form=ActionForm(), now=now, waited=waited), status
 
 
-@bp.route("/submissions/<int:submission_id>/", methods=["GET", "POST"])
 @staff_required
 def grade(submission_id: int):
     submission = _load_for_grading(submission_id)
@@ -105,9 +104,6 @@ def grade(submission_id: int):
     form = GradeForm()
     form.criteria.choices = [SelectChoice(i, c) for i, c in enumerate(module.assignment.criteria)]
     if not form.is_submitted():
-        if submission.is_waiting and service.is_latest(submission):
-            service.claim(submission, current_user)
-            db.session.commit()
         return _grade_page(submission, form)
     if not form.validate():
         return _grade_page(submission, form, status=422)
@@ -116,8 +112,8 @@ def grade(submission_id: int):
     lock = int(form.lock.data) if (form.lock.data or "").isdigit() else None
     criteria = [module.assignment.criteria[i] for i in sorted(set(form.criteria.data or []))]
     try:
-        service.grade_submission(submission, current_user, module, decision=form.decision.data,
-                                 feedback=form.feedback.data, criteria_met=criteria, lock=lock)
+        service.grade_submission(current_site(), submission, current_user, module, decision=form.decision.data,
+                                 feedback=form.feedback.data, criteria_met=criteria, lock=lock, now=utcnow())
     except DomainError as e:
         db.session.rollback()
         submission = _load_for_grading(submission_id)
@@ -132,10 +128,22 @@ def grade(submission_id: int):
     return redirect(url_for(".queue"))
 
 
-@bp.get("/export/gradebook.csv")
+@staff_required
+def claim_submission(submission_id: int):
+    """Take a waiting submission for grading, so other tutors see it is being graded: an explicit POST
+    (the queue's "Grade" button), never a side effect of opening the page."""
+    submission = _load_for_grading(submission_id)
+    if ActionForm().validate_on_submit() and submission.is_waiting and versions.is_latest(submission):
+        if service.claim(current_site(), submission, current_user, utcnow()):
+            db.session.commit()
+        else:
+            flash("Another tutor is grading this submission now; you can read it meanwhile.", "info")
+    return redirect(url_for(".grade", submission_id=submission.id), code=303)
+
+
 @staff_required
 def export_gradebook():
-    body = export.gradebook_csv()
+    body = export.gradebook_csv(get_course())
     stamp = utcnow().strftime("%Y-%m-%d")
     return Response(body, mimetype="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="gradebook-{stamp}.csv"',

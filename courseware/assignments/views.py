@@ -1,22 +1,23 @@
 """The learner's side: the brief, their versions and feedback, drafts and submissions; attachments."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 
 from ..core.auth import learner_required
 from ..core.errors import DomainError
 from ..core.forms import add_error, form_status
 from ..core.safe_markdown import plain_words, render_safe
+from ..core.site import current_site
+from ..core.time import utcnow
 from ..courses.views import get_module_or_404
 from ..extensions import db
 from . import models  # noqa: F401  (the tables must exist whenever the app does)
 from . import service, storage
 from .forms import SubmissionForm
-from .models import NEEDS_REVISION, Submission
+from .models import Submission
 from .permissions import can_view_submission
 
-bp = Blueprint("assignments", __name__)
 
 
 def _render(module, state, form, status: int | None = None, preview=None):
@@ -26,16 +27,13 @@ def _render(module, state, form, status: int | None = None, preview=None):
                            preview_words=plain_words(form.body.data) if preview is not None else None), code
 
 
-@bp.route("/modules/<module_slug>/assignment/", methods=["GET", "POST"])
 @learner_required
 def assignment_page(module_slug: str):
     module = get_module_or_404(module_slug)
     state = service.learner_state(current_user.id, module.slug)
     form = SubmissionForm()
     if not form.is_submitted():
-        start_from = state.draft or (state.latest if state.status == NEEDS_REVISION else None)
-        if start_from is not None:
-            form.body.data = start_from.body
+        form.body.data = state.start_text or None
         return _render(module, state, form)
     if not form.validate():
         return _render(module, state, form)
@@ -43,9 +41,11 @@ def assignment_page(module_slug: str):
         return _render(module, state, form, preview=render_safe(form.body.data or ""))
 
     submit = not form.save_draft.data
+    site = current_site()
+    attachments = storage.for_site(site)
     try:
         upload = storage.check_upload(form.attachment.data) if form.attachment.data else None
-        result = service.save_work(current_user, module, form.body.data or "", upload, submit=submit,
+        result = service.save_work(site, current_user, module, form.body.data or "", upload, submit=submit, now=utcnow(),
                                    remove_attachment=form.remove_attachment.data)
     except DomainError as e:
         db.session.rollback()
@@ -57,9 +57,9 @@ def assignment_page(module_slug: str):
         db.session.commit()
     except Exception:
         db.session.rollback()
-        storage.discard(result.stored_key)
+        attachments.discard(result.stored_key)
         raise
-    storage.discard(result.replaced_key)
+    attachments.discard(result.replaced_key)
     if submit:
         flash(f"Version {result.submission.version} is submitted. A tutor will grade it; "
               "you will get an email when they have.", "success")
@@ -69,7 +69,6 @@ def assignment_page(module_slug: str):
                             _anchor=f"version-{result.submission.version}"))
 
 
-@bp.get("/submissions/<int:submission_id>/attachment")
 @login_required
 def download_attachment(submission_id: int):
     submission = db.session.get(Submission, submission_id)
@@ -77,7 +76,7 @@ def download_attachment(submission_id: int):
     if submission is None or not submission.has_attachment or not can_view_submission(current_user, submission):
         abort(404)
     try:
-        path = storage.path_of(submission.attachment_key)
+        path = storage.for_site(current_site()).path_of(submission.attachment_key)
     except ValueError:
         abort(404)
     if not path.is_file():

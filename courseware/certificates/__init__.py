@@ -1,0 +1,14 @@
+"""Certificates: the certification rule, issuing (PDF and Open Badges credential), verification, revocation."""
+from __future__ import annotations
+
+from flask import Flask
+
+from ..core.personal_data import register
+
+
+def init_app(app: Flask) -> None:
+    from . import personal_data
+    from .blueprint import bp
+
+    app.register_blueprint(bp)
+    register(app, personal_data.PART)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from flask import current_app
 
 from ..config import read_or_create_secret
+from ..core.site import Site
 
 KEY_FILE = "signing_key.pem"
 # Multicodec prefix of an Ed25519 public key (0xed, as an unsigned varint), used by Multikey.
@@ -25,20 +25,19 @@ def _new_pem() -> bytes:
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
 
 
-def signing_key() -> Ed25519PrivateKey:
-    """The key of the current app, read from its instance folder (created on first use)."""
-    cache = current_app.extensions.setdefault("courseware.signing_key", {})
-    if "key" not in cache:
-        pem = read_or_create_secret(Path(current_app.instance_path) / KEY_FILE, _new_pem)
+def signing_key(site: Site) -> Ed25519PrivateKey:
+    """The site's key, read from its instance folder (created on first use) and kept for the site's life."""
+    if "signing_key" not in site.cache:
+        pem = read_or_create_secret(Path(site.instance_path) / KEY_FILE, _new_pem)
         key = serialization.load_pem_private_key(pem, password=None)
         if not isinstance(key, Ed25519PrivateKey):
             raise RuntimeError(f"{KEY_FILE} does not hold an Ed25519 private key")
-        cache["key"] = key
-    return cache["key"]
+        site.cache["signing_key"] = key
+    return site.cache["signing_key"]
 
 
-def public_key() -> Ed25519PublicKey:
-    return signing_key().public_key()
+def public_key(site: Site) -> Ed25519PublicKey:
+    return signing_key(site).public_key()
 
 
 def raw_public_bytes(key: Ed25519PublicKey) -> bytes:

@@ -3,6 +3,7 @@ adds a new version that points back to the one it replaces; revocation only adds
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
@@ -14,7 +15,10 @@ from ..extensions import db
 from .codes import format_code
 
 
-class CertificateState:
+class CertificateState(StrEnum):
+    """What the public verification page says of one certificate version (derived, never stored:
+    revocation and replacement are recorded with who and when, and the state follows from them)."""
+
     VALID = "valid"
     REVOKED = "revoked"
     SUPERSEDED = "superseded"
@@ -82,10 +86,14 @@ class Certificate(db.Model):
         return self.replaced_by is not None
 
     @property
-    def state(self) -> str:
+    def state(self) -> CertificateState:
         # Revocation wins: a superseded version of a revoked certificate is revoked too.
         if self.is_revoked:
             return CertificateState.REVOKED
         if self.is_superseded:
             return CertificateState.SUPERSEDED
         return CertificateState.VALID
+
+    @property
+    def is_valid(self) -> bool:
+        return self.state is CertificateState.VALID

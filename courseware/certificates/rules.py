@@ -11,31 +11,64 @@ forum post counts, one for assignment statuses, whatever the number of modules, 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from ..accounts.models import User
+from ..assignments.models import SubmissionStatus
+from ..assignments.versions import latest_statuses
 from ..courses.content import Course, Module, Unit
+from ..courses.service import course_progress
+from ..forums.service import visible_post_counts
 
-UNITS, FORUM, ASSIGNMENT = "units", "forum", "assignment"
-PASSED = "passed"
+
+class RequirementKind(StrEnum):
+    UNITS = "units"
+    FORUM = "forum"
+    ASSIGNMENT = "assignment"
+
+
+UNITS, FORUM, ASSIGNMENT = RequirementKind.UNITS, RequirementKind.FORUM, RequirementKind.ASSIGNMENT
 
 ASSIGNMENT_STATES = {
     None: "not submitted yet",
-    "draft": "draft saved, not submitted",
-    "submitted": "submitted, waiting for a tutor",
-    "needs revision": "needs revision",
-    PASSED: "passed",
+    SubmissionStatus.DRAFT: "draft saved, not submitted",
+    SubmissionStatus.SUBMITTED: "submitted, waiting for a tutor",
+    SubmissionStatus.NEEDS_REVISION: "needs revision",
+    SubmissionStatus.PASSED: "passed",
 }
 
 
 @dataclass(frozen=True)
 class Requirement:
-    kind: str                       # UNITS, FORUM or ASSIGNMENT
+    kind: RequirementKind
     module: Module
     met: bool
     done: int = 0                   # units completed / visible posts
     needed: int = 0                 # units in the module / posts required
-    status: str | None = None       # the assignment's status, None when nothing was submitted
+    status: SubmissionStatus | None = None   # the assignment's status, None when nothing was submitted
     next_unit: Unit | None = None   # where to continue reading
+
+    # Predicates for templates, so no page compares kind or status words.
+    @property
+    def is_units(self) -> bool:
+        return self.kind is UNITS
+
+    @property
+    def is_forum(self) -> bool:
+        return self.kind is FORUM
+
+    @property
+    def is_assignment(self) -> bool:
+        return self.kind is ASSIGNMENT
+
+    @property
+    def needs_revision(self) -> bool:
+        return self.status == SubmissionStatus.NEEDS_REVISION
+
+    @property
+    def waits_for_tutor(self) -> bool:
+        """Work sent and not yet graded: nothing for the learner to do."""
+        return self.status == SubmissionStatus.SUBMITTED
 
     @property
     def label(self) -> str:
@@ -44,11 +77,11 @@ class Requirement:
 
     @property
     def progress(self) -> str:
-        if self.kind == UNITS:
+        if self.kind is UNITS:
             return f"{self.done} of {self.needed} units completed"
-        if self.kind == FORUM:
+        if self.kind is FORUM:
             return f"{min(self.done, self.needed)} of {self.needed} posts"
-        return ASSIGNMENT_STATES.get(self.status, self.status or "")
+        return ASSIGNMENT_STATES[self.status]
 
 
 @dataclass(frozen=True)
@@ -83,27 +116,22 @@ class Eligibility:
 
 
 def module_requirements(module: Module, units_done: int, next_unit: Unit | None, posts: int,
-                        assignment_status: str | None) -> ModuleRequirements:
+                        assignment_status: SubmissionStatus | None) -> ModuleRequirements:
     """The rule for one module, from plain numbers (no database)."""
     total = len(module.units)
     required = module.forum_posts_required
     return ModuleRequirements(module, (
         Requirement(UNITS, module, met=units_done >= total, done=units_done, needed=total, next_unit=next_unit),
         Requirement(FORUM, module, met=posts >= required, done=posts, needed=required),
-        Requirement(ASSIGNMENT, module, met=assignment_status == PASSED, status=assignment_status),
+        Requirement(ASSIGNMENT, module, met=assignment_status == SubmissionStatus.PASSED, status=assignment_status),
     ))
 
 
 def check_requirements(course: Course, user: User) -> Eligibility:
     """Every requirement of every module for `user`: three queries in all."""
-    # Imported here: forums and assignments build on courses, certificates build on all three.
-    from ..assignments.service import assignment_statuses
-    from ..courses.service import course_progress
-    from ..forums.service import visible_post_counts
-
     progress = course_progress(course, user)
-    posts = visible_post_counts(user.id)
-    statuses = assignment_statuses(user.id)
+    posts = visible_post_counts(course, user.id)
+    statuses = latest_statuses(user.id)
     modules = []
     for module in course.modules:
         unit_progress = progress.for_module(module.slug)

@@ -12,13 +12,13 @@ import logging
 import secrets
 from datetime import datetime
 
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
 from ..core.errors import DomainError
+from ..core.site import Site
 from ..core.time import utcnow
 from ..courses.content import Course
 from ..extensions import db
@@ -41,24 +41,24 @@ class NotEarned(DomainError):
 
 # Addresses printed on certificates and written into credentials: stable public URLs.
 
-def verify_url(code: str) -> str:
-    return url_for("certificates.verify", code=format_code(code), _external=True)
+def verify_url(site: Site, code: str) -> str:
+    return site.links.url("certificates.verify", code=format_code(code))
 
 
-def issuer_url() -> str:
-    return url_for("certificates.issuer", _external=True)
+def issuer_url(site: Site) -> str:
+    return site.links.url("certificates.issuer")
 
 
-def key_id() -> str:
-    return issuer_url() + "#key-1"
+def key_id(site: Site) -> str:
+    return issuer_url(site) + "#key-1"
 
 
-def status_list_url() -> str:
-    return url_for("certificates.status_list", list_id=1, _external=True)
+def status_list_url(site: Site) -> str:
+    return site.links.url("certificates.status_list", list_id=1)
 
 
-def sign(document: dict, created: datetime) -> dict:
-    return credential.add_proof(document, keys.signing_key(), key_id(), created)
+def sign(site: Site, document: dict, created: datetime) -> dict:
+    return credential.add_proof(document, keys.signing_key(site), key_id(site), created)
 
 
 # Reading -------------------------------------------------------------------------------
@@ -107,39 +107,39 @@ def _free_status_index() -> int:
             return index
 
 
-def _issue(*, user_id: int | None, learner_name: str, organisation: str, course_title: str,
+def _issue(site: Site, now: datetime, *, user_id: int | None, learner_name: str, organisation: str, course_title: str,
            course_version: str, tutor_organisation: str, module_titles: list[str], awarded_at: datetime,
            criteria: str, version: int = 1, replaces: Certificate | None = None,
            issued_by: User | None = None, correction_note: str = "") -> Certificate:
     code = new_code()
-    issued_at = utcnow()
+    issued_at = now
     status_index = _free_status_index()
-    url = verify_url(code)
+    url = verify_url(site, code)
     pdf = render_certificate(CertificateText(
         learner_name=learner_name, organisation=organisation, course_title=course_title,
         course_version=course_version, module_titles=tuple(module_titles), awarded_at=awarded_at,
         tutor_organisation=tutor_organisation, code=format_code(code), verify_url=url, version=version))
-    issuer = {"id": issuer_url(), "type": ["Profile"], "name": tutor_organisation,
-              "url": url_for("courses.home", _external=True)}
+    home = site.links.url("courses.home")
+    issuer = {"id": issuer_url(site), "type": ["Profile"], "name": tutor_organisation, "url": home}
     badge = credential.open_badge(
         credential_id=url, issuer=issuer,
-        achievement_id=url_for("courses.home", _external=True) + f"#certificate-{course_version}",
+        achievement_id=f"{home}#certificate-{course_version}",
         course_title=course_title, course_version=course_version, module_titles=module_titles,
         learner_name=learner_name, awarded_at=awarded_at, issued_at=issued_at,
-        status_url=status_list_url(), status_index=status_index, criteria=criteria)
+        status_url=status_list_url(site), status_index=status_index, criteria=criteria)
     certificate = Certificate(
         user_id=user_id, code=code, version=version, replaces=replaces, learner_name=learner_name,
         organisation=organisation, course_title=course_title, course_version=course_version,
         tutor_organisation=tutor_organisation, module_titles=list(module_titles), awarded_at=awarded_at,
         issued_at=issued_at, issued_by=issued_by, correction_note=correction_note, pdf=pdf,
         pdf_sha256=hashlib.sha256(pdf).hexdigest(), status_index=status_index,
-        credential_json=json.dumps(sign(badge, issued_at), ensure_ascii=False, indent=2))
+        credential_json=json.dumps(sign(site, badge, issued_at), ensure_ascii=False, indent=2))
     db.session.add(certificate)
     db.session.flush()
     return certificate
 
 
-def claim_certificate(course: Course, user: User) -> tuple[Certificate, bool]:
+def claim_certificate(site: Site, course: Course, user: User, now: datetime) -> tuple[Certificate, bool]:
     """Issue the learner's certificate once the rule is met. Returns (certificate, newly issued).
 
     Claiming again returns the certificate already issued. Raises NotEarned, storing nothing,
@@ -157,10 +157,10 @@ def claim_certificate(course: Course, user: User) -> tuple[Certificate, bool]:
             # rolls back only this attempt.
             with db.session.begin_nested():
                 certificate = _issue(
-                    user_id=user.id, learner_name=user.name, organisation=user.organisation,
+                    site, now, user_id=user.id, learner_name=user.name, organisation=user.organisation,
                     course_title=course.title, course_version=course.version,
                     tutor_organisation=course.tutor_organisation,
-                    module_titles=[m.title for m in course.modules], awarded_at=utcnow(),
+                    module_titles=[m.title for m in course.modules], awarded_at=now,
                     criteria=_criteria(course))
         except IntegrityError:
             existing = current_certificate(user.id)
@@ -174,8 +174,8 @@ def claim_certificate(course: Course, user: User) -> tuple[Certificate, bool]:
     raise AssertionError("unreachable")
 
 
-def reissue_certificate(certificate: Certificate, *, learner_name: str, organisation: str, admin: User,
-                        note: str = "") -> Certificate:
+def reissue_certificate(site: Site, certificate: Certificate, *, learner_name: str, organisation: str,
+                        admin: User, note: str = "", now: datetime | None = None) -> Certificate:
     """Correct the printed name or organisation: a new version with a new code and PDF, linked to the old one.
 
     The achievement stays as it was (course title, version, modules, award date); only what was
@@ -192,7 +192,7 @@ def reissue_certificate(certificate: Certificate, *, learner_name: str, organisa
         raise DomainError("The name and organisation are unchanged: there is nothing to correct.", field="name")
     # The criteria as they were when the certificate was earned, not as the course reads today.
     criteria = json.loads(certificate.credential_json)["credentialSubject"]["achievement"]["criteria"]["narrative"]
-    new = _issue(user_id=certificate.user_id, learner_name=learner_name, organisation=organisation,
+    new = _issue(site, now or utcnow(), user_id=certificate.user_id, learner_name=learner_name, organisation=organisation,
                  course_title=certificate.course_title, course_version=certificate.course_version,
                  tutor_organisation=certificate.tutor_organisation, module_titles=certificate.module_titles,
                  awarded_at=certificate.awarded_at, criteria=criteria, version=certificate.version + 1,
@@ -201,7 +201,7 @@ def reissue_certificate(certificate: Certificate, *, learner_name: str, organisa
     return new
 
 
-def revoke_certificate(certificate: Certificate, *, reason: str, admin: User) -> None:
+def revoke_certificate(certificate: Certificate, *, reason: str, admin: User, now: datetime | None = None) -> None:
     """Revoke the newest version and every earlier one, so no version of it still verifies."""
     reason = reason.strip()
     if not reason:
@@ -210,7 +210,7 @@ def revoke_certificate(certificate: Certificate, *, reason: str, admin: User) ->
         raise DomainError("This certificate is already revoked.")
     if certificate.is_superseded:
         raise DomainError("This version has been replaced. Revoke the newest version.")
-    now = utcnow()
+    now = now or utcnow()
     version: Certificate | None = certificate
     while version is not None:
         if not version.is_revoked:

@@ -3,27 +3,24 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, send_file, url_for
+from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 
 from ..core.auth import learner_required
+from ..core.site import current_site
 from ..core.time import utcnow
 from ..courses.content import get_course
 from ..extensions import db, limiter
 from . import credential as vc
 from . import keys, service
 from .forms import ClaimForm
-from .models import Certificate, CertificateState  # noqa: F401  (registers the table for create_all)
+from .models import Certificate
 from .permissions import can_download
 from .rules import check_requirements
 
-bp = Blueprint("certificates", __name__)
-
-DEFAULT_VERIFY_LIMIT = "60 per minute"
-
 
 def _verify_limit() -> str:
-    return current_app.config.get("VERIFY_RATE_LIMIT", DEFAULT_VERIFY_LIMIT)
+    return current_app.config["VERIFY_RATE_LIMIT"]
 
 
 def _own_certificate_or_404() -> Certificate:
@@ -34,7 +31,6 @@ def _own_certificate_or_404() -> Certificate:
     return certificate
 
 
-@bp.route("/certificate/", methods=["GET", "POST"])
 @learner_required
 def certificate_page():
     course = get_course()
@@ -42,7 +38,7 @@ def certificate_page():
     not_earned = None
     if form.validate_on_submit():
         try:
-            certificate, newly = service.claim_certificate(course, current_user)
+            certificate, newly = service.claim_certificate(current_site(), course, current_user, utcnow())
         except service.NotEarned as e:
             not_earned = e.eligibility
         else:
@@ -56,11 +52,10 @@ def certificate_page():
     certificate = service.current_certificate(current_user.id)
     body = render_template("certificates/certificate.html", course=course, eligibility=eligibility,
                            certificate=certificate, form=form, refused=not_earned is not None,
-                           verify_url=service.verify_url(certificate.code) if certificate else None)
+                           verify_url=service.verify_url(current_site(), certificate.code) if certificate else None)
     return body, (422 if not_earned is not None else 200)
 
 
-@bp.get("/certificate/download")
 @login_required
 def download():
     certificate = _own_certificate_or_404()
@@ -70,7 +65,6 @@ def download():
     return response
 
 
-@bp.get("/certificate/credential")
 @login_required
 def credential():
     certificate = _own_certificate_or_404()
@@ -80,7 +74,6 @@ def credential():
     return response
 
 
-@bp.get("/verify/<code>")
 @limiter.limit(_verify_limit)
 def verify(code: str):
     # Unknown and malformed codes get the same plain 404: the page reveals nothing about other codes.
@@ -88,7 +81,7 @@ def verify(code: str):
     if certificate is None:
         abort(404)
     response = current_app.make_response(render_template(
-        "certificates/verify.html", certificate=certificate, states=CertificateState,
+        "certificates/verify.html", certificate=certificate,
         newer_url=(url_for("certificates.verify", code=certificate.replaced_by.display_code)
                    if certificate.replaced_by else None)))
     # A revocation must show at once; do not let caches keep an old answer.
@@ -97,25 +90,24 @@ def verify(code: str):
     return response
 
 
-@bp.get("/issuer")
 def issuer():
     """The issuer profile: who signs the credentials and the public key that checks them."""
-    course = get_course()
-    issuer_url = service.issuer_url()
+    course, site = get_course(), current_site()
+    issuer_url = service.issuer_url(site)
     profile = {
         "@context": [vc.VC_CONTEXT, vc.OB_CONTEXT],
         "id": issuer_url,
         "type": ["Profile"],
         "name": course.tutor_organisation,
-        "url": url_for("courses.home", _external=True),
+        "url": site.links.url("courses.home"),
         "description": f"Issues the certificates of the course “{course.title}”.",
         "verificationMethod": [{
-            "id": service.key_id(),
+            "id": service.key_id(site),
             "type": "Multikey",
             "controller": issuer_url,
-            "publicKeyMultibase": keys.multikey(keys.public_key()),
+            "publicKeyMultibase": keys.multikey(keys.public_key(site)),
         }],
-        "assertionMethod": [service.key_id()],
+        "assertionMethod": [service.key_id(site)],
     }
     response = jsonify(profile)
     response.cache_control.public = True
@@ -123,15 +115,14 @@ def issuer():
     return response
 
 
-@bp.get("/credentials/status/<int:list_id>")
 def status_list(list_id: int):
     """The signed Bitstring Status List (purpose: revocation) that every credential points to."""
     if list_id != 1:
         abort(404)
-    now = utcnow()
-    document = vc.status_list(list_url=service.status_list_url(), issuer_url=service.issuer_url(),
-                                      revoked_indices=service.revoked_status_indices(), now=now)
-    response = jsonify(service.sign(document, now))
+    now, site = utcnow(), current_site()
+    document = vc.status_list(list_url=service.status_list_url(site), issuer_url=service.issuer_url(site),
+                              revoked_indices=service.revoked_status_indices(), now=now)
+    response = jsonify(service.sign(site, document, now))
     response.cache_control.public = True
     response.cache_control.max_age = 60
     return response

@@ -1,0 +1,18 @@
+"""What every feature builds on: the vocabulary, the site context, permissions primitives, mail, errors.
+
+Imports no feature package (enforced by the import-linter contract in pyproject.toml)."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from . import error_pages, outbox, security, site, templating
+    from .blueprint import bp
+
+    site.init_app(app)
+    error_pages.init_app(app)
+    security.init_app(app)
+    outbox.init_app(app)
+    templating.init_app(app)
+    app.register_blueprint(bp)

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import abort, request
 from flask_login import current_user, login_required
 
-from ..accounts.models import Role
+from .vocabulary import Role
 
 
 def role_required(*roles: Role):

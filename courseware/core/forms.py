@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import render_template
+from flask_wtf import FlaskForm
 
 
 def form_status(form, default: int = 200) -> int:
@@ -21,3 +22,7 @@ def add_error(form, field: str | None, message: str) -> None:
         form[field].errors = list(form[field].errors) + [message]
     else:
         form.form_errors.append(message)
+
+
+class ActionForm(FlaskForm):
+    """A button with nothing to fill in (delete, restore, pin, take for grading): only the CSRF token."""

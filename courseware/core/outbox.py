@@ -14,21 +14,45 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from flask import Flask, current_app, g
-from sqlalchemy import ForeignKey, Index, String, Text, select, update
+from sqlalchemy import ForeignKey, Index, String, Text, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from .mail import MailError, deliver
+from .personal_data import Erasure, PersonalData, register
+from .time import iso
 from .time import utcnow
-from .types import UTCDateTime
+from .types import StrEnumType, UTCDateTime
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
-PENDING, SENDING, SENT, FAILED, HELD, DIGESTED = "pending", "sending", "sent", "failed", "held", "digested"
+
+
+class OutboxStatus(StrEnum):
+    """Where a message is, in the order it moves: held (for a digest) or pending, then sending, then
+    sent, or failed for good; a held message gathered into a digest becomes digested."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    HELD = "held"
+    DIGESTED = "digested"
+
+    @property
+    def label(self) -> str:
+        return {OutboxStatus.PENDING: "Waiting to be sent", OutboxStatus.SENDING: "Being sent",
+                OutboxStatus.SENT: "Sent", OutboxStatus.FAILED: "Failed for good",
+                OutboxStatus.HELD: "Held for a daily digest", OutboxStatus.DIGESTED: "Gathered into a digest"}[self]
+
+
+PENDING, SENDING, SENT = OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.SENT
+FAILED, HELD, DIGESTED = OutboxStatus.FAILED, OutboxStatus.HELD, OutboxStatus.DIGESTED
 
 
 class OutboxMessage(db.Model):
@@ -40,7 +64,7 @@ class OutboxMessage(db.Model):
     to_email: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default=PENDING)
+    status: Mapped[OutboxStatus] = mapped_column(StrEnumType(OutboxStatus, 16), default=OutboxStatus.PENDING)
     digest: Mapped[str | None] = mapped_column(String(40))
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     attempts: Mapped[int] = mapped_column(default=0)
@@ -48,6 +72,10 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status is OutboxStatus.PENDING
 
 
 def queue_mail(to_email: str, subject: str, body: str, *, user_id: int | None = None,
@@ -141,7 +169,25 @@ def build_digests(now: datetime | None = None) -> int:
     return built
 
 
+# Personal data: the mail a person was sent (subjects and dates; bodies are not exported, they repeat
+# what the other parts hold). Erasure deletes what was queued for them and blanks what names them.
+
+def export_mail(user) -> list[dict]:
+    return [{"subject": m.subject, "status": m.status.value, "created_at": iso(m.created_at),
+             "sent_at": iso(m.sent_at)}
+            for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.user_id == user.id)
+                                        .order_by(OutboxMessage.id))]
+
+
+def erase_mail(erasure: Erasure) -> None:
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.user_id == erasure.user.id))
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.to_email == erasure.user.email)
+                       .values(to_email="erased@deleted.invalid", body="", subject="(erased)"))
+
+
 def init_app(app: Flask) -> None:
+    register(app, PersonalData("mail", export=export_mail, erase=erase_mail))
+
     @app.after_request
     def deliver_to_log(response):
         # Only for the log backend, which cannot fail or block: show queued mail at once.

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from enum import StrEnum
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
 
@@ -30,3 +31,13 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+def StrEnumType(enum_class: type[StrEnum], length: int) -> Enum:
+    """A column holding one of `enum_class`'s values as plain text (a non-native enum).
+
+    The database stores the value ("needs revision"), not the member name, so rows stay readable
+    and old rows written as plain strings keep working; Python always gets the enum member back.
+    """
+    return Enum(enum_class, native_enum=False, length=length, create_constraint=False, validate_strings=True,
+                values_callable=lambda members: [m.value for m in members])

@@ -2,16 +2,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_from_directory, url_for
+from flask import abort, current_app, flash, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user, login_required
 
 from ..core.auth import learner_required
 from ..extensions import db
 from . import service
 from .content import ASSET_SUFFIXES, Module, Unit, get_course
-from .page_cache import cached_page
 
-bp = Blueprint("courses", __name__)
 
 ASSET_MAX_AGE = 24 * 60 * 60
 
@@ -38,7 +36,6 @@ def get_unit_or_404(module_slug: str, unit_slug: str) -> tuple[Module, Unit]:
     return module, unit
 
 
-@bp.get("/")
 def home():
     return render_template("courses/home.html", course=get_course(), progress=_progress())
 
@@ -50,35 +47,27 @@ def _module_progress(module: Module) -> service.ModuleProgress | None:
     return None
 
 
-@bp.get("/modules/")
 def module_list():
     course = get_course()
     progress = _progress()
-    # The page differs between learners only by the numbers in its progress bars.
-    numbers = tuple((p.done, p.total) for p in progress.modules) if progress else None
-    return cached_page(("module list", numbers), "courses/module_list.html", course=course, progress=progress)
+    return render_template("courses/module_list.html", course=course, progress=progress)
 
 
-@bp.get("/modules/<module_slug>/")
 def module_outline(module_slug: str):
     module = get_module_or_404(module_slug)
     return render_template("courses/module_outline.html", course=get_course(), module=module,
                            progress=_module_progress(module))
 
 
-@bp.get("/modules/<module_slug>/<unit_slug>/")
 @login_required
 def unit_page(module_slug: str, unit_slug: str):
     module, unit = get_unit_or_404(module_slug, unit_slug)
     previous, following = module.neighbours(unit)
     progress = _module_progress(module)
-    # The page differs between learners only by whether this unit is done (and the name and token).
-    done = progress.is_done(unit) if progress else None
-    return cached_page(("unit", module.slug, unit.slug, done), "courses/unit.html", course=get_course(),
-                       module=module, unit=unit, previous=previous, following=following, module_progress=progress)
+    return render_template("courses/unit.html", course=get_course(), module=module, unit=unit, previous=previous,
+                           following=following, module_progress=progress)
 
 
-@bp.post("/modules/<module_slug>/<unit_slug>/complete")
 @learner_required
 def complete_unit(module_slug: str, unit_slug: str):
     module, unit = get_unit_or_404(module_slug, unit_slug)
@@ -94,12 +83,10 @@ def complete_unit(module_slug: str, unit_slug: str):
     return redirect(url_for("courses.module_outline", module_slug=module.slug))
 
 
-@bp.get("/glossary/")
 def glossary():
     return render_template("courses/glossary.html", course=get_course())
 
 
-@bp.get("/further-reading/")
 def further_reading():
     page = get_course().pages.get("further-reading")
     if page is None:
@@ -107,7 +94,6 @@ def further_reading():
     return render_template("courses/page.html", course=get_course(), page=page)
 
 
-@bp.get("/course-assets/<path:filename>")
 def asset(filename: str):
     """Images and figures from the module folders, cached by browsers for a day."""
     if Path(filename).suffix.lower() not in ASSET_SUFFIXES:

@@ -16,7 +16,8 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Role, User
 from ..assignments.export import safe_cell
-from ..assignments.models import DRAFT, GradeEvent, Submission
+from ..assignments.models import GradeEvent, Submission, SubmissionStatus
+from ..assignments.versions import is_newest
 from ..assignments.permissions import identity_hidden
 from ..certificates.models import Certificate
 from ..core.pagination import Page, page_count
@@ -25,7 +26,7 @@ from ..courses.models import UnitCompletion
 from ..courses.service import CourseProgress, course_progress
 from ..extensions import db
 from ..forums.models import Post, Thread
-from .stats import STAGE_LABELS, _current_units, _latest_versions, _module_slugs, learner_facts
+from .stats import REVOKED, STAGE_LABELS, _current_units, _module_slugs, learner_facts
 
 PAGE_SIZE = 25
 MAX_SEARCH = 100
@@ -58,11 +59,15 @@ class LearnerRow:
     passed: int
     certificate: str | None
     stage: int
-    statuses: dict[str, str]         # module slug -> status of the newest version
+    statuses: dict[str, SubmissionStatus]    # module slug -> status of the newest version
 
     @property
     def stage_label(self) -> str:
         return STAGE_LABELS[self.stage]
+
+    @property
+    def certificate_revoked(self) -> bool:
+        return self.certificate == REVOKED
 
 
 def _filtered(course: Course, search: str):
@@ -76,19 +81,16 @@ def _filtered(course: Course, search: str):
     return facts, stmt
 
 
-def _statuses(course: Course, user_ids: list[int] | None = None) -> dict[int, dict[str, str]]:
-    """user id -> module slug -> status of the newest version (assignment_statuses, for many learners at once);
-    for the learners `user_ids`, or for everyone when None."""
+def _statuses(course: Course, user_ids: list[int] | None = None) -> dict[int, dict[str, SubmissionStatus]]:
+    """user id -> module slug -> status of the newest version (versions.latest_statuses, for many learners
+    at once); for the learners `user_ids`, or for everyone when None."""
     if user_ids == []:
         return {}
-    latest = _latest_versions()
     stmt = (select(Submission.user_id, Submission.module_slug, Submission.status)
-            .join(latest, and_(latest.c.user_id == Submission.user_id, latest.c.module_slug == Submission.module_slug,
-                               latest.c.version == Submission.version))
-            .where(Submission.module_slug.in_(_module_slugs(course))))
+            .where(is_newest(), Submission.module_slug.in_(_module_slugs(course))))
     if user_ids is not None:
         stmt = stmt.where(Submission.user_id.in_(user_ids))
-    out: dict[int, dict[str, str]] = {}
+    out: dict[int, dict[str, SubmissionStatus]] = {}
     for user_id, slug, status in db.session.execute(stmt):
         out.setdefault(user_id, {})[slug] = status
     return out
@@ -124,14 +126,14 @@ def progress_csv(course: Course) -> str:
     units = db.session.execute(
         select(UnitCompletion.user_id, UnitCompletion.module_slug, func.count(UnitCompletion.id))
         .join(User, User.id == UnitCompletion.user_id)
-        .where(User.role == Role.LEARNER.value, _current_units(course))
+        .where(User.role == Role.LEARNER, _current_units(course))
         .group_by(UnitCompletion.user_id, UnitCompletion.module_slug))
     units_by = {(u, m): n for u, m, n in units}
     posts = db.session.execute(
         select(Post.author_id, Thread.module_slug, func.count(Post.id))
         .join(Thread, Post.thread_id == Thread.id)
         .join(User, User.id == Post.author_id)
-        .where(User.role == Role.LEARNER.value, Post.deleted_at.is_(None), Post.hidden_at.is_(None))
+        .where(User.role == Role.LEARNER, Post.is_visible)
         .group_by(Post.author_id, Thread.module_slug))
     posts_by = {(u, m): n for u, m, n in posts}
     statuses = _statuses(course)
@@ -202,7 +204,7 @@ def learner_history(course: Course, user: User) -> History:
     submissions: dict[str, list[SubmissionEntry]] = {}
     drafts = set()
     for s in versions:
-        if s.status == DRAFT:   # drafts stay private to their author
+        if s.is_draft:   # drafts stay private to their author
             drafts.add(s.module_slug)
             continue
         submissions.setdefault(s.module_slug, []).append(

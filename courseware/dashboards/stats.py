@@ -17,9 +17,9 @@ from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.sql import Select
 
 from ..accounts.models import Role, User
-from ..assignments.models import PASSED, SUBMITTED, Submission
-from ..assignments.queue import latest_sent_versions
-from ..certificates.models import Certificate
+from ..assignments.models import Submission, SubmissionStatus
+from ..assignments.versions import is_newest
+from ..certificates.models import Certificate, CertificateState
 from ..core.time import utcnow
 from ..courses.content import Course
 from ..courses.models import UnitCompletion
@@ -40,7 +40,7 @@ AGE_BUCKETS = ((0, "Under 1 day"), (1, "1 to 2 days"), (3, "3 to 6 days"), (7, "
                (14, "14 days or more"))
 FORUM_WEEKS = 8
 
-VALID, REVOKED = "valid", "revoked"
+VALID, REVOKED = CertificateState.VALID, CertificateState.REVOKED
 
 
 # Building blocks: grouped subqueries keyed by user id ---------------------------------------
@@ -60,31 +60,18 @@ def _units_per_user(course: Course):
             .where(_current_units(course)).group_by(UnitCompletion.user_id).subquery())
 
 
-def _visible_posts():
-    """Posts that count for the certificate: not deleted, not hidden (forums.service.visible_post_counts)."""
-    return and_(Post.deleted_at.is_(None), Post.hidden_at.is_(None))
-
-
 def _posts_per_user(course: Course):
     return (select(Post.author_id.label("user_id"), func.count(Post.id).label("posts"))
             .join(Thread, Post.thread_id == Thread.id)
-            .where(_visible_posts(), Post.author_id.is_not(None), Thread.module_slug.in_(_module_slugs(course)))
+            .where(Post.is_visible, Post.author_id.is_not(None), Thread.module_slug.in_(_module_slugs(course)))
             .group_by(Post.author_id).subquery())
 
 
-def _latest_versions():
-    """(user_id, module_slug, version) of each learner's newest row, drafts included (as the certificate rule)."""
-    return (select(Submission.user_id, Submission.module_slug, func.max(Submission.version).label("version"))
-            .group_by(Submission.user_id, Submission.module_slug).subquery())
-
-
 def _passed_per_user(course: Course):
-    latest = _latest_versions()
+    """Modules whose newest row (drafts included, as the certificate rule reads it) has passed."""
     return (select(Submission.user_id, func.count(Submission.id).label("passed"))
-            .join(latest, and_(latest.c.user_id == Submission.user_id,
-                               latest.c.module_slug == Submission.module_slug,
-                               latest.c.version == Submission.version))
-            .where(Submission.status == PASSED, Submission.module_slug.in_(_module_slugs(course)))
+            .where(is_newest(), Submission.status == SubmissionStatus.PASSED,
+                   Submission.module_slug.in_(_module_slugs(course)))
             .group_by(Submission.user_id).subquery())
 
 
@@ -93,7 +80,8 @@ def _certificate_per_user():
     newest = (select(Certificate.user_id, func.max(Certificate.version).label("version"))
               .where(Certificate.user_id.is_not(None)).group_by(Certificate.user_id).subquery())
     return (select(Certificate.user_id,
-                   case((Certificate.revoked_at.is_(None), literal(VALID)), else_=literal(REVOKED)).label("state"))
+                   case((Certificate.revoked_at.is_(None), literal(VALID.value)),
+                        else_=literal(REVOKED.value)).label("state"))
             .join(newest, and_(newest.c.user_id == Certificate.user_id, newest.c.version == Certificate.version))
             .subquery())
 
@@ -106,7 +94,7 @@ def learner_facts(course: Course) -> Select:
     n_units = func.coalesce(units.c.units, 0)
     n_passed = func.coalesce(passed.c.passed, 0)
     total_units = sum(len(m.units) for m in course.modules)
-    stage = case((certs.c.state == VALID, CERTIFIED),
+    stage = case((certs.c.state == VALID.value, CERTIFIED),
                  (and_(n_units >= total_units, n_passed >= len(course.modules)), ASSIGNMENTS_PASSED),
                  (n_units >= total_units, UNITS_DONE),
                  (n_units > 0, STARTED),
@@ -118,7 +106,7 @@ def learner_facts(course: Course) -> Select:
             .outerjoin(posts, posts.c.user_id == User.id)
             .outerjoin(passed, passed.c.user_id == User.id)
             .outerjoin(certs, certs.c.user_id == User.id)
-            .where(User.role == Role.LEARNER.value))
+            .where(User.role == Role.LEARNER))
 
 
 # The cohort overview -----------------------------------------------------------------------
@@ -177,7 +165,7 @@ def _unit_completions(course: Course) -> tuple[UnitRow, ...]:
     rows = db.session.execute(
         select(UnitCompletion.module_slug, UnitCompletion.unit_slug, func.count(UnitCompletion.id))
         .join(User, User.id == UnitCompletion.user_id)
-        .where(User.role == Role.LEARNER.value, _current_units(course))
+        .where(User.role == Role.LEARNER, _current_units(course))
         .group_by(UnitCompletion.module_slug, UnitCompletion.unit_slug))
     counts = {(m, u): n for m, u, n in rows}
     return tuple(UnitRow(m.title, u.title, counts.get((m.slug, u.slug), 0)) for m in course.modules for u in m.units)
@@ -194,12 +182,9 @@ def _waiting(course: Course, now: datetime):
     # From the oldest bound down: the first bound a submission is older than names its bucket.
     bucket = case(*((Submission.submitted_at <= now - timedelta(days=days), i)
                     for i, (days, _) in reversed(list(enumerate(AGE_BUCKETS))) if days > 0), else_=0)
-    latest = latest_sent_versions()
     inner = (select(Submission.module_slug, bucket.label("bucket"))
-             .join(latest, and_(latest.c.user_id == Submission.user_id,
-                                latest.c.module_slug == Submission.module_slug,
-                                latest.c.version == Submission.version))
-             .where(Submission.status == SUBMITTED, Submission.module_slug.in_(_module_slugs(course)))
+             .where(is_newest(sent_only=True), Submission.status == SubmissionStatus.SUBMITTED,
+                    Submission.module_slug.in_(_module_slugs(course)))
              .subquery())
     rows = db.session.execute(select(inner.c.module_slug, inner.c.bucket, func.count())
                               .group_by(inner.c.module_slug, inner.c.bucket))

@@ -2,7 +2,7 @@
 the learner's own progress page. Each page makes a fixed number of queries (see stats.py)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Response, abort, render_template, request
 from flask_login import current_user
 
 from ..certificates import service as certificates
@@ -16,10 +16,8 @@ from . import learners, stats
 from .charts import TOP_ORGANISATIONS, cohort_charts, learner_charts
 from .next_step import next_step
 
-bp = Blueprint("dashboards", __name__)
 
 
-@bp.get("/tutor/overview/")
 @staff_required
 def overview():
     course = get_course()
@@ -28,7 +26,6 @@ def overview():
                            top=min(len(ov.organisations), TOP_ORGANISATIONS))
 
 
-@bp.get("/tutor/learners/")
 @staff_required
 def learner_list():
     course = get_course()
@@ -46,7 +43,6 @@ def learner_list():
                            percent=learners.percent)
 
 
-@bp.get("/tutor/learners/<int:user_id>/")
 @staff_required
 def learner_detail(user_id: int):
     course = get_course()
@@ -57,7 +53,6 @@ def learner_detail(user_id: int):
     return render_template("dashboards/learner.html", course=course, h=history, learner=learner)
 
 
-@bp.get("/tutor/export/progress.csv")
 @staff_required
 def export_progress():
     body = learners.progress_csv(get_course())
@@ -68,7 +63,6 @@ def export_progress():
         "Cache-Control": "private, no-store"})
 
 
-@bp.get("/progress/")
 @learner_required
 def my_progress():
     course = get_course()

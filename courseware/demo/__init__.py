@@ -6,10 +6,9 @@ database that holds other accounts unless forced, so it is never mixed into real
 """
 from __future__ import annotations
 
-from flask import current_app
-
+from ..core.site import Site
 from ..core.time import utcnow
-from ..courses.content import get_course
+from ..courses.content import Course
 from .plan import make_plan
 from .writer import DEMO_DOMAIN, DEMO_PASSWORD, Progress, Summary, real_user_count, write_plan
 
@@ -30,22 +29,19 @@ def planned_rows(plan) -> int:
             + len(plan.versions) + sum(1 for v in plan.versions if v.decision) + len(plan.certified))
 
 
-def generate(learners: int, seed: int = 1, *, force: bool = False, base_url: str = "http://127.0.0.1:5000",
+def generate(site: Site, course: Course, learners: int, seed: int = 1, *, force: bool = False,
              progress: Progress | None = None, on_plan=None) -> Summary:
     """Create `learners` demo learners with their progress, posts, submissions and certificates.
 
     Commits as it goes. Raises RealUsersPresent when other accounts exist and `force` is false.
-    `base_url` is the site's public address, printed on the certificates' verification links.
+    Certificates carry the site's BASE_URL in their verification links, as real ones do.
     """
     if not force:
         count = real_user_count()
         if count:
             raise RealUsersPresent(count)
-    course = get_course()
     now = utcnow()
     plan = make_plan(course, learners, seed, now)
     if on_plan is not None:
         on_plan(plan)
-    # Certificates carry absolute verification URLs: build them as a request to the public site would.
-    with current_app.test_request_context(base_url=base_url):
-        return write_plan(course, plan, seed, now, progress or (lambda label, n: None))
+    return write_plan(site, course, plan, seed, now, progress or (lambda label, n: None))

@@ -40,7 +40,7 @@ def pick_sample() -> Sample:
         select(User.email).join(Certificate, Certificate.user_id == User.id)
         .where(User.email.like(f"%@{DEMO_DOMAIN}"), Certificate.revoked_at.is_(None))
         .order_by(Certificate.id).limit(1))
-    tutor = db.session.scalar(select(User.email).where(User.role == Role.TUTOR.value,
+    tutor = db.session.scalar(select(User.email).where(User.role == Role.TUTOR,
                                                        User.email.like(f"%@{DEMO_DOMAIN}"))
                               .order_by(User.id).limit(1))
     if learner is None or tutor is None:

@@ -18,14 +18,15 @@ from sqlalchemy import func, insert, select, text, update
 
 from ..accounts.models import PRIVACY_NOTICE_VERSION, Role, User, new_session_token
 from ..accounts.passwords import hash_password
-from ..assignments.models import PASS, GradeEvent, Submission
+from ..assignments.models import Decision, GradeEvent, Submission
 from ..certificates import service as certificates
+from ..core.site import Site
 from ..core.safe_markdown import plain_words, render_safe
 from ..courses.content import Course
 from ..courses.models import UnitCompletion
 from ..extensions import db
 from ..forums.models import Post, Thread
-from ..forums.service import ensure_prompt_threads
+from ..forums.service import sync_prompt_threads
 from . import people, texts
 from .plan import NEW_THREAD, Plan
 
@@ -96,7 +97,7 @@ class _Rendered:
         return self._html[source]
 
 
-def write_plan(course: Course, plan: Plan, seed: int, now: datetime, progress: Progress) -> Summary:
+def write_plan(site: Site, course: Course, plan: Plan, seed: int, now: datetime, progress: Progress) -> Summary:
     rng = random.Random(seed + 1)
     rendered = _Rendered()
     password_hash = hash_password(DEMO_PASSWORD)   # one slow, memory-hard hash shared by every demo account
@@ -125,7 +126,7 @@ def write_plan(course: Course, plan: Plan, seed: int, now: datetime, progress: P
     db.session.commit()
     submissions, grades = _write_submissions(course, plan, rng, rendered, learner_ids, tutor_ids, progress)
     db.session.commit()
-    issued = _claim_certificates(course, [learner_ids[i] for i in plan.certified], progress)
+    issued = _claim_certificates(site, course, [learner_ids[i] for i in plan.certified], now, progress)
     return Summary(learners=len(plan.learners), tutors=len(plan.tutors), organisations=plan.organisations,
                    completions=len(plan.completions), threads=threads, posts=posts, submissions=submissions,
                    grades=grades, certificates=issued)
@@ -145,8 +146,7 @@ def _write_forums(course: Course, plan: Plan, rng: random.Random, rendered: _Ren
     """Threads and posts in time order: a post either opens a thread or replies to one that exists by then."""
     course_start = min([p.at for p in plan.posts], default=now) - timedelta(days=1)
     prompt_threads: dict[str, list[int]] = {}
-    for module in course.modules:
-        ensure_prompt_threads(module)        # the forums package's own seeding: pinned course-team prompts
+    sync_prompt_threads(course)        # the forums package's own seeding: pinned course-team prompts
     db.session.flush()
     for thread in db.session.scalars(select(Thread).where(Thread.prompt_slug.is_not(None))):
         prompt_threads.setdefault(thread.module_slug, []).append(thread.id)
@@ -239,7 +239,7 @@ def _write_submissions(course: Course, plan: Plan, rng: random.Random, rendered:
         if v.decision is None:
             continue
         criteria = list(course.module(v.module_slug).assignment.criteria)
-        passed = v.decision == PASS
+        passed = v.decision == Decision.PASS
         feedback = rng.choice(texts.FEEDBACK_PASS if passed else texts.FEEDBACK_REVISE)
         met = criteria if passed else rng.sample(criteria, max(0, len(criteria) - 1))
         grade_rows.append({"submission_id": submission_id, "tutor_id": tutor_ids[v.tutor], "decision": v.decision,
@@ -249,7 +249,7 @@ def _write_submissions(course: Course, plan: Plan, rng: random.Random, rendered:
     return len(rows), len(grade_rows)
 
 
-def _claim_certificates(course: Course, user_ids: list[int], progress: Progress) -> int:
+def _claim_certificates(site: Site, course: Course, user_ids: list[int], now: datetime, progress: Progress) -> int:
     """Through the certificates service, as the learners would: it checks the rule, so a demo learner
     who did not really earn the certificate would make this fail loudly."""
     issued = 0
@@ -261,7 +261,7 @@ def _claim_certificates(course: Course, user_ids: list[int], progress: Progress)
         for batch in _batches(user_ids, CERTIFICATE_BATCH):
             users = db.session.scalars(select(User).where(User.id.in_(batch)).order_by(User.id)).all()
             for user in users:
-                _, newly = certificates.claim_certificate(course, user)
+                _, newly = certificates.claim_certificate(site, course, user, now)
                 issued += newly
             db.session.commit()
             progress("certificates", len(batch))

@@ -2,23 +2,24 @@
 mails (it works without signing in: the signed token names the person and what to stop)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..accounts.models import User
 from ..core.errors import DomainError
+from ..core.site import current_site
 from ..courses.content import get_course
 from ..extensions import db
 from . import notify, service
 from .forms import ActionForm, FollowForm
 from .loaders import get_thread_or_404, thread_url
-from .models import INSTANT, OFF, SCOPE_ALL, SCOPE_OWN_THREADS, Subscription, Thread, module_scope, thread_scope
+from ..core.vocabulary import MailPreference
+from .models import SCOPE_ALL, SCOPE_OWN_THREADS, Subscription, Thread, module_scope, thread_scope
 
-bp = Blueprint("follow", __name__)
 
-SAVED = {INSTANT: "You will get a mail for each new post.", "digest": "You will get one daily digest.",
-         OFF: "You will get no mail about this."}
+SAVED = {MailPreference.INSTANT: "You will get a mail for each new post.",
+         MailPreference.DAILY: "You will get one daily digest.", MailPreference.OFF: "You will get no mail about this."}
 
 
 def _save(scope: str, fallback: str):
@@ -37,7 +38,6 @@ def _save(scope: str, fallback: str):
     return redirect(fallback, code=303)
 
 
-@bp.post("/modules/<module_slug>/forum/follow")
 @login_required
 def follow_module(module_slug: str):
     module = get_course().module(module_slug)
@@ -46,7 +46,6 @@ def follow_module(module_slug: str):
     return _save(module_scope(module.slug), url_for("forums.thread_list", module_slug=module.slug))
 
 
-@bp.post("/modules/<module_slug>/forum/<int:thread_id>/follow")
 @login_required
 def follow_thread(module_slug: str, thread_id: int):
     _, thread = get_thread_or_404(module_slug, thread_id)
@@ -82,32 +81,30 @@ def describe_scope(scope: str, thread_titles: dict[int, str] | None = None) -> s
     return "These notifications"
 
 
-@bp.route("/forum/notifications/", methods=["GET", "POST"])
 @login_required
-def settings():
+def notification_settings():
     if request.method == "POST":
         scope = request.form.get("scope", "")
         if not _known_scope(scope, current_user):
             abort(404)
-        return _save(scope, url_for("forums.follow.settings"))
+        return _save(scope, url_for("forums.notification_settings"))
     current = dict(db.session.execute(select(Subscription.scope, Subscription.mode).where(
         Subscription.user_id == current_user.id)).all())
     thread_ids = [int(s[7:]) for s in current if s.startswith("thread:") and s[7:].isdigit()]
     threads = {t.id: t for t in db.session.scalars(select(Thread).where(Thread.id.in_(thread_ids)))}
-    rows = [(SCOPE_OWN_THREADS, current.get(SCOPE_OWN_THREADS, INSTANT), None)]
-    rows += [(module_scope(m.slug), current.get(module_scope(m.slug), OFF), None) for m in get_course().modules]
+    rows = [(SCOPE_OWN_THREADS, current.get(SCOPE_OWN_THREADS, MailPreference.INSTANT), None)]
+    rows += [(module_scope(m.slug), current.get(module_scope(m.slug), MailPreference.OFF), None) for m in get_course().modules]
     if current_user.is_staff:
-        rows.append((SCOPE_ALL, current.get(SCOPE_ALL, OFF), None))
+        rows.append((SCOPE_ALL, current.get(SCOPE_ALL, MailPreference.OFF), None))
     rows += [(thread_scope(t.id), current[thread_scope(t.id)], t)
-             for t in sorted(threads.values(), key=lambda t: t.id) if current[thread_scope(t.id)] != OFF]
+             for t in sorted(threads.values(), key=lambda t: t.id) if current[thread_scope(t.id)] is not MailPreference.OFF]
     titles = {t.id: t.title for t in threads.values()}
     return render_template("forums/settings.html",
                            rows=[(scope, mode, describe_scope(scope, titles), t) for scope, mode, t in rows])
 
 
-@bp.route("/forum/unsubscribe/<token>", methods=["GET", "POST"])
 def unsubscribe(token: str):
-    found = notify.read_unsubscribe_token(token)
+    found = notify.read_unsubscribe_token(current_site(), token)
     user = db.session.get(User, found[0]) if found else None
     if user is None:
         abort(404)
@@ -115,7 +112,7 @@ def unsubscribe(token: str):
     form = ActionForm()
     done = False
     if form.validate_on_submit():
-        service.set_subscription(user, scope, OFF)
+        service.set_subscription(user, scope, MailPreference.OFF)
         db.session.commit()
         done = True
     return render_template("forums/unsubscribe.html", form=form, done=done, what=describe_scope(scope),

@@ -7,7 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from .models import DIGEST, INSTANT, OFF
+from ..core.forms import ActionForm  # noqa: F401  (the forum views import it from here)
+from ..core.vocabulary import MailPreference
 from .service import MAX_BODY, MAX_TITLE
 
 
@@ -66,10 +67,6 @@ class ReasonForm(FlaskForm):
 
 class FollowForm(FlaskForm):
     mode = RadioField("How to hear about new posts", choices=[
-        SelectChoice(INSTANT, "A mail for each new post"), SelectChoice(DIGEST, "One daily digest"),
-        SelectChoice(OFF, "No mail")],
+        SelectChoice(MailPreference.INSTANT, "A mail for each new post"),
+        SelectChoice(MailPreference.DAILY, "One daily digest"), SelectChoice(MailPreference.OFF, "No mail")],
         validators=[DataRequired("Choose how you want to hear about new posts.")])
-
-
-class ActionForm(FlaskForm):
-    """A button with nothing to fill in (delete, restore, pin...): only the CSRF token."""

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
 from ..core.time import utcnow
-from ..core.types import UTCDateTime
+from ..core.types import StrEnumType, UTCDateTime
+from ..core.vocabulary import MailPreference
 from ..extensions import db
 
 EDIT_WINDOW_MINUTES = 30
@@ -87,10 +89,16 @@ class Post(db.Model):
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
 
-    @property
+    @hybrid_property
     def is_visible(self) -> bool:
-        """Shown to everyone and counted for the certificate."""
+        """THE definition of a visible post: shown to everyone and counted for the certificate (not
+        deleted by its author, not hidden by a tutor). Also an SQL expression: `.where(Post.is_visible)`."""
         return self.deleted_at is None and self.hidden_at is None
+
+    @is_visible.inplace.expression
+    @classmethod
+    def _is_visible_expression(cls):
+        return and_(cls.deleted_at.is_(None), cls.hidden_at.is_(None))
 
 
 class PostRevision(db.Model):
@@ -146,8 +154,6 @@ class PostReport(db.Model):
 # Subscription scopes, one string each so (user, scope) can be unique on every backend.
 SCOPE_ALL = "all"                  # staff: every forum
 SCOPE_OWN_THREADS = "own-threads"  # replies to threads I started (on unless switched off)
-INSTANT, DIGEST, OFF = "instant", "digest", "off"
-MODES = (INSTANT, DIGEST, OFF)
 
 
 def thread_scope(thread_id: int) -> str:
@@ -168,7 +174,7 @@ class Subscription(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     scope: Mapped[str] = mapped_column(String(100))
-    mode: Mapped[str] = mapped_column(String(10), default=INSTANT)
+    mode: Mapped[MailPreference] = mapped_column(StrEnumType(MailPreference, 10), default=MailPreference.INSTANT)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 

@@ -2,7 +2,7 @@
 Every action is recorded (service._record) and listed on the moderation page."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..core.auth import staff_required
@@ -14,13 +14,11 @@ from .forms import ActionForm, ReasonForm
 from .loaders import get_post_or_404, get_thread_or_404, page_number, thread_url
 from .models import PostReport
 
-bp = Blueprint("moderation", __name__)
 
 DONE = {"pin": "The thread is pinned to the top.", "unpin": "The thread is no longer pinned.",
         "lock": "The thread is locked: nobody can reply.", "unlock": "The thread is open for replies again."}
 
 
-@bp.post("/modules/<module_slug>/forum/<int:thread_id>/moderate/<action>")
 @staff_required
 def moderate_thread(module_slug: str, thread_id: int, action: str):
     _, thread = get_thread_or_404(module_slug, thread_id)
@@ -33,7 +31,6 @@ def moderate_thread(module_slug: str, thread_id: int, action: str):
     return redirect(thread_url(thread), code=303)
 
 
-@bp.route("/modules/<module_slug>/forum/<int:thread_id>/posts/<int:post_id>/hide", methods=["GET", "POST"])
 @staff_required
 def hide_post(module_slug: str, thread_id: int, post_id: int):
     module, thread, post, author = get_post_or_404(module_slug, thread_id, post_id)
@@ -58,7 +55,6 @@ def hide_post(module_slug: str, thread_id: int, post_id: int):
                            form=form), form_status(form)
 
 
-@bp.post("/modules/<module_slug>/forum/<int:thread_id>/posts/<int:post_id>/restore")
 @staff_required
 def restore_post(module_slug: str, thread_id: int, post_id: int):
     _, thread, post, _ = get_post_or_404(module_slug, thread_id, post_id)
@@ -74,9 +70,8 @@ def restore_post(module_slug: str, thread_id: int, post_id: int):
     return redirect(thread_url(thread, post), code=303)
 
 
-@bp.get("/forum/moderation/")
 @staff_required
-def queue():
+def moderation_queue():
     log = queries.moderation_log(page_number())
     if log is None:
         abort(404)
@@ -84,7 +79,6 @@ def queue():
                            form=ActionForm())
 
 
-@bp.post("/forum/reports/<int:report_id>/resolve")
 @staff_required
 def resolve_report(report_id: int):
     report = db.session.get(PostReport, report_id)
@@ -94,4 +88,4 @@ def resolve_report(report_id: int):
         service.resolve_report(current_user, report)
         db.session.commit()
         flash("The report is marked as dealt with.", "success")
-    return redirect(url_for("forums.moderation.queue"), code=303)
+    return redirect(url_for("forums.moderation_queue"), code=303)

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature
 from sqlalchemy import and_, delete, or_, select
 
-from ..accounts.models import Role, User
+from ..accounts.models import User
 from ..core.outbox import HELD, PENDING, OutboxMessage, queue_mail
+from ..core.site import Site
 from ..courses.content import Module
 from ..extensions import db
-from .models import (DIGEST, INSTANT, OFF, SCOPE_ALL, SCOPE_OWN_THREADS, Post, PostReport, Subscription, Thread,
+from ..core.vocabulary import STAFF, MailPreference
+from .models import (SCOPE_ALL, SCOPE_OWN_THREADS, Post, PostReport, Subscription, Thread,
                      module_scope, thread_scope)
 
 UNSUBSCRIBE_SALT = "forum-unsubscribe"
@@ -25,17 +26,8 @@ EXCERPT = 2_000
 @dataclass(frozen=True)
 class Recipient:
     user: User
-    mode: str
+    mode: MailPreference
     scope: str
-
-
-def _link(endpoint: str, **values) -> str:
-    """An absolute link when the app knows its address (in a request, or SERVER_NAME set); otherwise
-    (a script without SERVER_NAME) the path, which still tells the reader where to look."""
-    try:
-        return url_for(endpoint, _external=True, **values)
-    except RuntimeError:
-        return current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 def _why(scope: str, module: Module) -> str:
@@ -60,7 +52,7 @@ def recipients(post: Post, thread: Thread, module: Module, poster: User) -> list
         settings.setdefault(user_id, {})[scope] = mode
     if thread.author_id is not None and not post.is_opening:
         # Authors hear of replies unless they switched it off.
-        settings.setdefault(thread.author_id, {}).setdefault(SCOPE_OWN_THREADS, INSTANT)
+        settings.setdefault(thread.author_id, {}).setdefault(SCOPE_OWN_THREADS, MailPreference.INSTANT)
     settings.pop(poster.id, None)
     if not settings:
         return []
@@ -70,14 +62,14 @@ def recipients(post: Post, thread: Thread, module: Module, poster: User) -> list
         chosen = settings[user.id]
         scope = next(s for s in specific if s in chosen)
         mode = chosen[scope]
-        if mode == OFF or (scope == SCOPE_ALL and not user.is_staff):
+        if mode is MailPreference.OFF or (scope == SCOPE_ALL and not user.is_staff):
             continue
         found.append(Recipient(user, mode, scope))
     return sorted(found, key=lambda r: r.user.id)
 
 
-def queue_post_notifications(post: Post, thread: Thread, module: Module, poster: User) -> int:
-    link = _link("forums.show_post", module_slug=module.slug, thread_id=thread.id, post_id=post.id)
+def queue_post_notifications(site: Site, post: Post, thread: Thread, module: Module, poster: User) -> int:
+    link = site.links.url("forums.show_post", module_slug=module.slug, thread_id=thread.id, post_id=post.id)
     excerpt = post.body if len(post.body) <= EXCERPT else post.body[:EXCERPT].rstrip() + " […]"
     if post.is_opening:
         subject = f"New thread in {module.title}: {thread.title}"
@@ -89,9 +81,9 @@ def queue_post_notifications(post: Post, thread: Thread, module: Module, poster:
     for r in recipients(post, thread, module, poster):
         body = (f"Hello {r.user.name},\n\n{intro}\n\n{excerpt}\n\nRead it and reply: {link}\n\n"
                 f"—\nYou receive this because {_why(r.scope, module)}.\n"
-                f"Stop these mails (no sign-in needed): {unsubscribe_url(r.user.id, r.scope)}\n")
+                f"Stop these mails (no sign-in needed): {unsubscribe_url(site, r.user.id, r.scope)}\n")
         if queue_mail(r.user.email, subject, body, user_id=r.user.id, dedupe_key=post_mail_key(post.id, r.user.id),
-                      digest="forum" if r.mode == DIGEST else None) is not None:
+                      digest="forum" if r.mode is MailPreference.DAILY else None) is not None:
             queued += 1
     return queued
 
@@ -107,12 +99,12 @@ def withdraw_post_notifications(post: Post) -> None:
         OutboxMessage.status.in_([HELD, PENDING])).execution_options(synchronize_session=False))
 
 
-def queue_report_notifications(report: PostReport, post: Post, reporter: User) -> int:
+def queue_report_notifications(site: Site, report: PostReport, post: Post, reporter: User) -> int:
     staff = db.session.scalars(select(User).where(
-        User.role.in_([Role.TUTOR.value, Role.ADMIN.value]), User.active.is_(True)).order_by(User.id))
-    link = _link("forums.show_post", module_slug=post.thread.module_slug, thread_id=post.thread_id,
-                 post_id=post.id)
-    queue_link = _link("forums.moderation.queue")
+        User.role.in_(STAFF), User.active.is_(True)).order_by(User.id))
+    link = site.links.url("forums.show_post", module_slug=post.thread.module_slug, thread_id=post.thread_id,
+                          post_id=post.id)
+    queue_link = site.links.url("forums.moderation_queue")
     queued = 0
     for user in staff:
         body = (f"Hello {user.name},\n\n{reporter.name} reported a post in “{post.thread.title}”:\n\n"
@@ -126,21 +118,17 @@ def queue_report_notifications(report: PostReport, post: Post, reporter: User) -
 # Opt-out links -----------------------------------------------------------------------
 # Signed, not timed: a link in an old mail must still stop the mails.
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
+def unsubscribe_token(site: Site, user_id: int, scope: str) -> str:
+    return site.serializer(UNSUBSCRIBE_SALT).dumps({"u": user_id, "s": scope})
 
 
-def unsubscribe_token(user_id: int, scope: str) -> str:
-    return _serializer().dumps({"u": user_id, "s": scope})
+def unsubscribe_url(site: Site, user_id: int, scope: str) -> str:
+    return site.links.url("forums.unsubscribe", token=unsubscribe_token(site, user_id, scope))
 
 
-def unsubscribe_url(user_id: int, scope: str) -> str:
-    return _link("forums.follow.unsubscribe", token=unsubscribe_token(user_id, scope))
-
-
-def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+def read_unsubscribe_token(site: Site, token: str) -> tuple[int, str] | None:
     try:
-        data = _serializer().loads(token)
+        data = site.serializer(UNSUBSCRIBE_SALT).loads(token)
     except BadSignature:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("u"), int) or not isinstance(data.get("s"), str):

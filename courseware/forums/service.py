@@ -16,10 +16,12 @@ from ..accounts.models import User
 from ..core.errors import DomainError
 from ..core.safe_markdown import render_safe
 from ..core.time import utcnow
-from ..courses.content import Module, get_course
+from ..core.site import Site
+from ..courses.content import Course, Module
 from ..extensions import db
 from . import notify
-from .models import (EDIT_WINDOW_MINUTES, MODES, OFF, SCOPE_ALL, ModerationAction, Post, PostReport, PostRevision,
+from ..core.vocabulary import MailPreference
+from .models import (EDIT_WINDOW_MINUTES, SCOPE_ALL, ModerationAction, Post, PostReport, PostRevision,
                      Subscription, Thread, ThreadRead)
 
 log = logging.getLogger(__name__)
@@ -36,15 +38,15 @@ class Forbidden(DomainError):
 
 # Certification ---------------------------------------------------------------------
 
-def visible_post_counts(user_id: int) -> dict[str, int]:
+def visible_post_counts(course: Course, user_id: int) -> dict[str, int]:
     """module_slug -> the learner's visible posts there (opening posts and replies; not hidden, not
     deleted). One query. Every module of the course is present, with 0 when the learner has none."""
     rows = db.session.execute(
         select(Thread.module_slug, func.count(Post.id))
         .join(Thread, Post.thread_id == Thread.id)
-        .where(Post.author_id == user_id, Post.deleted_at.is_(None), Post.hidden_at.is_(None))
+        .where(Post.author_id == user_id, Post.is_visible)
         .group_by(Thread.module_slug)).all()
-    counts = {m.slug: 0 for m in get_course().modules}
+    counts = {m.slug: 0 for m in course.modules}
     counts.update({slug: n for slug, n in rows})
     return counts
 
@@ -66,7 +68,13 @@ def author_name(author: User | None, by_course_team: bool = False) -> str:
 
 # Seeding ---------------------------------------------------------------------------
 
-def ensure_prompt_threads(module: Module) -> int:
+def sync_prompt_threads(course: Course, now: datetime | None = None) -> int:
+    """Every module's discussion prompts as pinned threads (see ensure_prompt_threads). Run when the app
+    starts, not when a page is opened: a GET never writes."""
+    return sum(ensure_prompt_threads(module, now) for module in course.modules)
+
+
+def ensure_prompt_threads(module: Module, now: datetime | None = None) -> int:
     """Create the module's discussion prompts as pinned threads by the course team, once.
 
     Idempotent and safe when two first visits race: the unique (module_slug, prompt_slug)
@@ -77,7 +85,7 @@ def ensure_prompt_threads(module: Module) -> int:
         Thread.module_slug == module.slug, Thread.prompt_slug.is_not(None))))
     created = 0
     # Older prompts get older timestamps, so pinned prompts keep their course order.
-    base = utcnow() - timedelta(seconds=len(module.prompts))
+    base = (now or utcnow()) - timedelta(seconds=len(module.prompts))
     for i, prompt in enumerate(module.prompts):
         if prompt.slug in existing:
             continue
@@ -153,7 +161,8 @@ def _insert_once(user: User, form_token: str | None, rows) -> tuple[Post, bool]:
         return existing, False
 
 
-def start_thread(user: User, module: Module, title: str, body: str, form_token: str | None = None) -> Post:
+def start_thread(site: Site, user: User, module: Module, title: str, body: str, form_token: str | None = None,
+                 now: datetime | None = None) -> Post:
     """Start a thread; returns its opening post. Sending the same form twice returns the first post."""
     title = " ".join((title or "").replace("\x00", "").split())
     if not title:
@@ -164,7 +173,7 @@ def start_thread(user: User, module: Module, title: str, body: str, form_token: 
     existing = _already_sent(user, form_token)
     if existing is not None:
         return existing
-    now = utcnow()
+    now = now or utcnow()
 
     def rows() -> Post:
         thread = Thread(module_slug=module.slug, title=title, author_id=user.id, created_at=now, last_post_at=now)
@@ -177,12 +186,13 @@ def start_thread(user: User, module: Module, title: str, body: str, form_token: 
 
     post, created = _insert_once(user, form_token, rows)
     if created:
-        notify.queue_post_notifications(post, post.thread, module, user)
+        notify.queue_post_notifications(site, post, post.thread, module, user)
         log.info("user %s started thread %s in %s", user.id, post.thread_id, module.slug)
     return post
 
 
-def reply(user: User, thread: Thread, body: str, form_token: str | None = None) -> Post:
+def reply(site: Site, user: User, module: Module, thread: Thread, body: str, form_token: str | None = None,
+          now: datetime | None = None) -> Post:
     """Add a reply; sending the same form twice returns the first reply."""
     if thread.locked:
         raise Forbidden("This thread is locked: no new replies can be added.", field="body")
@@ -190,7 +200,7 @@ def reply(user: User, thread: Thread, body: str, form_token: str | None = None) 
     existing = _already_sent(user, form_token)
     if existing is not None:
         return existing
-    now = utcnow()
+    now = now or utcnow()
 
     def rows() -> Post:
         post = Post(thread_id=thread.id, author_id=user.id, body=body, body_html=str(render_safe(body)),
@@ -202,9 +212,7 @@ def reply(user: User, thread: Thread, body: str, form_token: str | None = None) 
     if created:
         _adjust_reply_count(post, was_visible=False)
         thread.last_post_at = now
-        module = get_course().module(thread.module_slug)
-        if module is not None:
-            notify.queue_post_notifications(post, thread, module, user)
+        notify.queue_post_notifications(site, post, thread, module, user)
     return post
 
 
@@ -226,14 +234,14 @@ def edit_post(user: User, post: Post, body: str, now: datetime | None = None) ->
     return True
 
 
-def delete_post(user: User, post: Post) -> None:
+def delete_post(user: User, post: Post, now: datetime | None = None) -> None:
     """The author removes their post. The row stays so replies keep their place; it no longer counts."""
     from .permissions import can_delete_post
 
     if not can_delete_post(user, post):
         raise Forbidden("You can only delete your own posts.")
     was_visible = post.is_visible
-    post.deleted_at = utcnow()
+    post.deleted_at = now or utcnow()
     _adjust_reply_count(post, was_visible)
     notify.withdraw_post_notifications(post)
 
@@ -265,7 +273,7 @@ def moderate_thread(moderator: User, thread: Thread, action: str) -> bool:
     return True
 
 
-def hide_post(moderator: User, post: Post, reason: str) -> None:
+def hide_post(moderator: User, post: Post, reason: str, now: datetime | None = None) -> None:
     from .permissions import can_moderate
 
     if not can_moderate(moderator):
@@ -276,7 +284,7 @@ def hide_post(moderator: User, post: Post, reason: str) -> None:
     if post.is_hidden:
         raise DomainError("This post is already hidden.")
     was_visible = post.is_visible
-    post.hidden_at = utcnow()
+    post.hidden_at = now or utcnow()
     post.hidden_by_id = moderator.id
     post.hidden_reason = reason[:500]
     _adjust_reply_count(post, was_visible)
@@ -297,7 +305,7 @@ def restore_post(moderator: User, post: Post) -> None:
     _record(moderator, "restore", post.thread_id, post.id)
 
 
-def report_post(user: User, post: Post, reason: str) -> PostReport | None:
+def report_post(site: Site, user: User, post: Post, reason: str) -> PostReport | None:
     """Tell the tutors about a post. Returns None when this person's report is already open."""
     reason = " ".join((reason or "").split())
     if not reason:
@@ -312,17 +320,17 @@ def report_post(user: User, post: Post, reason: str) -> PostReport | None:
             db.session.flush()
     except IntegrityError:
         return None
-    notify.queue_report_notifications(report, post, user)
+    notify.queue_report_notifications(site, report, post, user)
     return report
 
 
-def resolve_report(moderator: User, report: PostReport) -> None:
+def resolve_report(moderator: User, report: PostReport, now: datetime | None = None) -> None:
     from .permissions import can_moderate
 
     if not can_moderate(moderator):
         raise Forbidden("Only tutors can moderate the forum.")
     if report.resolved_at is None:
-        report.resolved_at = utcnow()
+        report.resolved_at = now or utcnow()
         report.resolved_by_id = moderator.id
         _record(moderator, "resolve-report", report.post.thread_id, report.post_id)
 
@@ -331,9 +339,10 @@ def resolve_report(moderator: User, report: PostReport) -> None:
 
 def set_subscription(user: User, scope: str, mode: str) -> None:
     """Follow a scope at once or as a digest, or switch it off. Idempotent."""
-    if mode not in MODES:
+    if mode not in set(MailPreference):
         raise DomainError("Choose how you want to hear about new posts.", field="mode")
-    if scope == SCOPE_ALL and not user.is_staff and mode != OFF:
+    mode = MailPreference(mode)
+    if scope == SCOPE_ALL and not user.is_staff and mode is not MailPreference.OFF:
         raise Forbidden("Only tutors can follow every forum.")
     changed = db.session.execute(update(Subscription).where(
         Subscription.user_id == user.id, Subscription.scope == scope).values(mode=mode, updated_at=utcnow()))
@@ -347,7 +356,7 @@ def set_subscription(user: User, scope: str, mode: str) -> None:
             Subscription.user_id == user.id, Subscription.scope == scope).values(mode=mode))
 
 
-def subscriptions_of(user: User, scopes: list[str]) -> dict[str, str]:
+def subscriptions_of(user: User, scopes: list[str]) -> dict[str, MailPreference]:
     """scope -> mode for the given scopes (absent when never set)."""
     return dict(db.session.execute(select(Subscription.scope, Subscription.mode).where(
         Subscription.user_id == user.id, Subscription.scope.in_(scopes))).all())

@@ -2,26 +2,22 @@
 quoting and reporting. Moderation, following and opt-out pages are in moderation_views.py."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..core.errors import DomainError
 from ..core.forms import add_error, form_status
+from ..core.site import current_site
 from ..core.safe_markdown import render_safe
 from ..courses.content import Module
 from ..courses.views import get_module_or_404
 from ..extensions import client_address, db, limiter
 from . import permissions, queries, service
-from .follow_views import bp as follow_bp
 from .forms import ActionForm, EditForm, ReasonForm, ReplyForm, ThreadForm
 from .loaders import get_post_or_404, get_thread_or_404, page_number, respond, thread_url
 from .models import EDIT_WINDOW_MINUTES, SCOPE_ALL, SCOPE_OWN_THREADS, Post, Thread, module_scope, thread_scope
-from .moderation_views import bp as moderation_bp
 from ..core.params import db_int
 
-bp = Blueprint("forums", __name__)
-bp.register_blueprint(moderation_bp)
-bp.register_blueprint(follow_bp)
 
 POSTING_LIMIT = "60 per 10 minutes"
 
@@ -41,20 +37,16 @@ posting_limit = limiter.shared_limit(POSTING_LIMIT, scope="forum-post", key_func
                                      error_message="You have posted a lot in a short time. Wait a few minutes.")
 
 
-@bp.context_processor
 def forum_helpers():
     return {"author_name": service.author_name, "perm": permissions, "EDIT_WINDOW_MINUTES": EDIT_WINDOW_MINUTES}
 
 
 # The two pages of the public contract ----------------------------------------------
 
-@bp.route("/modules/<module_slug>/forum/", methods=["GET", "POST"])
 @posting_limit
 @login_required
 def thread_list(module_slug: str):
     module = get_module_or_404(module_slug)
-    if service.ensure_prompt_threads(module):
-        db.session.commit()
     form = ThreadForm()
     preview = None
     if form.validate_on_submit():
@@ -62,7 +54,7 @@ def thread_list(module_slug: str):
             preview = render_safe(form.body.data)
         else:
             try:
-                post = service.start_thread(current_user, module, form.title.data, form.body.data,
+                post = service.start_thread(current_site(), current_user, module, form.title.data, form.body.data,
                                             form.form_token.data)
             except DomainError as e:
                 db.session.rollback()
@@ -80,7 +72,6 @@ def thread_list(module_slug: str):
                     preview=preview, follow_mode=follow)
 
 
-@bp.route("/modules/<module_slug>/forum/<int:thread_id>/", methods=["GET", "POST"])
 @posting_limit
 @login_required
 def thread(module_slug: str, thread_id: int):
@@ -97,7 +88,8 @@ def thread(module_slug: str, thread_id: int):
             preview = render_safe(form.body.data)
         else:
             try:
-                post = service.reply(current_user, thread, form.body.data, form.form_token.data)
+                post = service.reply(current_site(), current_user, module, thread, form.body.data,
+                                     form.form_token.data)
             except DomainError as e:
                 db.session.rollback()
                 add_error(form, e.field, e.message)
@@ -133,7 +125,6 @@ def _thread_page(module: Module, thread: Thread, form: ReplyForm, preview, statu
                     preview=preview, follows=follows, thread_scope=thread_scope(thread.id))
 
 
-@bp.get("/modules/<module_slug>/forum/<int:thread_id>/posts/<int:post_id>/")
 @login_required
 def show_post(module_slug: str, thread_id: int, post_id: int):
     """A stable address for one post (used in mails): the thread page on which it appears."""
@@ -144,7 +135,6 @@ def show_post(module_slug: str, thread_id: int, post_id: int):
 
 # Editing and deleting one's own posts ---------------------------------------------------
 
-@bp.route("/modules/<module_slug>/forum/<int:thread_id>/posts/<int:post_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_post(module_slug: str, thread_id: int, post_id: int):
     module, thread, post, _ = get_post_or_404(module_slug, thread_id, post_id)
@@ -169,7 +159,6 @@ def edit_post(module_slug: str, thread_id: int, post_id: int):
                            preview=preview), form_status(form)
 
 
-@bp.route("/modules/<module_slug>/forum/<int:thread_id>/posts/<int:post_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_post(module_slug: str, thread_id: int, post_id: int):
     module, thread, post, author = get_post_or_404(module_slug, thread_id, post_id)
@@ -185,7 +174,6 @@ def delete_post(module_slug: str, thread_id: int, post_id: int):
                            form=form), form_status(form)
 
 
-@bp.route("/modules/<module_slug>/forum/<int:thread_id>/posts/<int:post_id>/report", methods=["GET", "POST"])
 @login_required
 def report_post(module_slug: str, thread_id: int, post_id: int):
     module, thread, post, author = get_post_or_404(module_slug, thread_id, post_id)
@@ -195,7 +183,7 @@ def report_post(module_slug: str, thread_id: int, post_id: int):
     form.reason.label.text = "What is wrong with this post?"
     if form.validate_on_submit():
         try:
-            report = service.report_post(current_user, post, form.reason.data)
+            report = service.report_post(current_site(), current_user, post, form.reason.data)
         except DomainError as e:
             db.session.rollback()
             add_error(form, e.field, e.message)

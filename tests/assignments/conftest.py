@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, select
 
-from courseware.assignments.models import DRAFT, GradeEvent, Submission
+from courseware.assignments.models import GradeEvent, Submission, SubmissionStatus
 from courseware.core.time import utcnow
 from courseware.extensions import db
 
@@ -99,7 +99,7 @@ def make_submission(app, user_id: int, module: str = "basics", version: int = 1,
         when = utcnow() - timedelta(days=days_ago)
         s = Submission(user_id=user_id, module_slug=module, version=version, status=status, body=body,
                        body_html=f"<p>{body}</p>", words=len(body.split()), created_at=when, updated_at=when,
-                       submitted_at=None if status == DRAFT else when)
+                       submitted_at=None if status == SubmissionStatus.DRAFT else when)
         db.session.add(s)
         db.session.commit()
         return s.id

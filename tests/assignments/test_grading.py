@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select, update
 
 from courseware.assignments.models import Submission
-from courseware.assignments.service import assignment_statuses
+from courseware.assignments.versions import latest_statuses as assignment_statuses
 from courseware.core.outbox import OutboxMessage
 from courseware.core.time import utcnow
 from courseware.extensions import db
@@ -109,13 +109,18 @@ def test_missing_or_draft_submission_is_404(app, learner, tutor):
     assert staff.get(grade_url(9999)).status_code == 404
 
 
-def test_opening_marks_it_taken_and_a_second_tutor_cannot_save(app, learner, tutor):
-    """One tutor at a time: while Tara has it open, is Theo told, and is his grade refused?"""
+def test_opening_changes_nothing_taking_marks_it_and_a_second_tutor_cannot_save(app, learner, tutor):
+    """Does opening a submission leave it untaken (a GET writes nothing), does "Take this submission for
+    grading" (a POST) mark it, and while Tara has it is Theo told and his grade refused?"""
     with app.app_context():
         theo = make_user(role="tutor", name="Theo Second")
     sid = make_submission(app, learner.id)
     tara, other = signed_in(app, tutor), signed_in(app, theo)
-    tara.get(grade_url(sid))
+    page = tara.get(grade_url(sid)).get_data(as_text=True)
+    assert rows(app)[0].claimed_by_id is None
+    assert "Take this submission for grading" in page
+    response = tara.post(grade_url(sid) + "claim")
+    assert response.status_code == 303 and response.headers["Location"].endswith(grade_url(sid))
     assert rows(app)[0].claimed_by_id == tutor.id
     page = other.get(grade_url(sid)).get_data(as_text=True)
     assert "Tara Tutor" in page and "opened this submission for grading" in page
@@ -138,10 +143,11 @@ def test_grading_race_with_a_lapsed_claim(app, learner, tutor):
     tara, other = signed_in(app, tutor), signed_in(app, theo)
     form = tara.get(grade_url(sid)).get_data(as_text=True)
     assert 'name="lock" type="hidden" value="1"' in form
+    tara.post(grade_url(sid) + "claim")
     with app.app_context():
         db.session.execute(update(Submission).values(claimed_at=utcnow() - timedelta(minutes=31)))
         db.session.commit()
-    other.get(grade_url(sid))
+    assert other.post(grade_url(sid) + "claim").status_code == 303
     assert rows(app)[0].claimed_by_id == theo.id
     assert other.post(grade_url(sid), data={"decision": "pass", "feedback": "Theo: pass",
                                             "lock": "1"}).status_code == 302

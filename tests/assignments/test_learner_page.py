@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from courseware.assignments.service import assignment_statuses
+from courseware.assignments.versions import latest_statuses as assignment_statuses
 from courseware.core.outbox import OutboxMessage
 from courseware.extensions import db
 from tests.conftest import login

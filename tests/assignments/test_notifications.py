@@ -33,8 +33,8 @@ def test_tutor_chooses_at_once_digest_or_nothing(app, learner, tutor, admin, sub
     staff = signed_in(app, tutor)
     page = staff.get("/tutor/").get_data(as_text=True)
     assert 'name="new_submissions"' in page and re.search(r'<input checked [^>]*value="daily"', page)
-    assert staff.post("/tutor/settings", data={"new_submissions": "at-once"}).status_code == 302
-    assert re.search(r'<input checked [^>]*value="at-once"', staff.get("/tutor/").get_data(as_text=True))
+    assert staff.post("/tutor/settings", data={"new_submissions": "instant"}).status_code == 302
+    assert re.search(r'<input checked [^>]*value="instant"', staff.get("/tutor/").get_data(as_text=True))
     login_as(learner)
     submit()
     [to_tutor] = messages(app, tutor.email)
@@ -42,7 +42,7 @@ def test_tutor_chooses_at_once_digest_or_nothing(app, learner, tutor, admin, sub
     assert messages(app, admin.email) == []  # admins hear nothing unless they opt in
 
     with app.app_context():
-        assert db.session.get(TutorMailPreference, tutor.id).new_submissions == "at-once"
+        assert db.session.get(TutorMailPreference, tutor.id).new_submissions == "instant"
 
 
 def test_daily_digest_is_built_by_mail_send(app, learner, tutor, submit, login_as, runner):
@@ -111,9 +111,9 @@ def test_reminders_skip_graded_work(app, learner, tutor, runner):
         assert db.session.scalar(select(Submission.reminded_at)) is None
 
 
-def test_reminder_links_work_without_a_server_name(make_app):
-    """From cron, with no SERVER_NAME configured, does the reminder still carry the grading page's path?"""
-    app = make_app(SERVER_NAME=None)
+def test_reminder_from_cron_carries_full_links_from_base_url(make_app):
+    """From cron (no request, no SERVER_NAME), does the reminder carry real links built from BASE_URL?"""
+    app = make_app(SERVER_NAME=None, BASE_URL="https://course.example.org/learn")
     with app.app_context():
         learner = make_user(role="learner")
         tutor = make_user(role="tutor")
@@ -121,4 +121,5 @@ def test_reminder_links_work_without_a_server_name(make_app):
     result = app.test_cli_runner().invoke(args=["assignments", "remind"])
     assert result.exit_code == 0, result.output
     [reminder] = messages(app, tutor.email)
-    assert f"/tutor/submissions/{sid}/" in reminder.body and "The grading queue: /tutor/" in reminder.body
+    assert f"https://course.example.org/learn/tutor/submissions/{sid}/" in reminder.body
+    assert "The grading queue: https://course.example.org/learn/tutor/\n" in reminder.body

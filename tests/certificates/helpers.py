@@ -5,7 +5,7 @@ import io
 
 from sqlalchemy import event, select
 
-from courseware.assignments.models import Submission
+from courseware.assignments.models import Submission, SubmissionStatus
 from courseware.certificates import service
 from courseware.certificates.rules import Eligibility, module_requirements
 from courseware.courses.content import get_course
@@ -67,7 +67,8 @@ def all_met(course=None) -> Eligibility:
     """An eligibility in which every requirement is met, for tests about what happens after earning."""
     course = course or get_course()
     return Eligibility(tuple(
-        module_requirements(m, len(m.units), None, m.forum_posts_required, "passed") for m in course.modules))
+        module_requirements(m, len(m.units), None, m.forum_posts_required, SubmissionStatus.PASSED)
+        for m in course.modules))
 
 
 def pretend_earned(monkeypatch) -> None:

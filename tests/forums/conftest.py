@@ -6,6 +6,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, select
 
+from courseware.core.site import current_site
 from courseware.accounts.models import User
 from courseware.courses.content import get_course
 from courseware.extensions import db
@@ -19,7 +20,7 @@ def make_thread(app):
     def do(user, module_slug="basics", title="A question", body="What do you think?"):
         with app.app_context():
             author = db.session.get(User, user.id)
-            post = service.start_thread(author, get_course().module(module_slug), title, body)
+            post = service.start_thread(current_site(), author, get_course().module(module_slug), title, body)
             db.session.commit()
             return post.thread_id, post.id
     return do
@@ -30,7 +31,8 @@ def make_reply(app):
     def do(user, thread_id, body="I agree."):
         with app.app_context():
             author = db.session.get(User, user.id)
-            post = service.reply(author, db.session.get(Thread, thread_id), body)
+            thread = db.session.get(Thread, thread_id)
+            post = service.reply(current_site(), author, get_course().module(thread.module_slug), thread, body)
             db.session.commit()
             return post.id
     return do

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
+from courseware.courses.content import get_course
 from courseware.core.time import utcnow
 from courseware.extensions import db
 from courseware.forums.models import Post, PostRevision
@@ -94,7 +95,7 @@ def test_delete_shows_removed_keeps_replies_and_stops_counting(app, client, lear
     thread_id, post_id = make_thread(learner, body="Regrettable words")
     make_reply(other_learner, thread_id, body="A reply that stays")
     with app.app_context():
-        assert visible_post_counts(learner.id)["basics"] == 1
+        assert visible_post_counts(get_course(), learner.id)["basics"] == 1
     login_as(learner)
     assert client.get(delete_url(thread_id, post_id)).status_code == 200
     response = client.post(delete_url(thread_id, post_id))
@@ -104,7 +105,7 @@ def test_delete_shows_removed_keeps_replies_and_stops_counting(app, client, lear
     assert "Regrettable words" not in page
     assert "A reply that stays" in page
     with app.app_context():
-        assert visible_post_counts(learner.id)["basics"] == 0
+        assert visible_post_counts(get_course(), learner.id)["basics"] == 0
 
 
 def test_nobody_deletes_someone_elses_post(app, client, learner, other_learner, login_as, make_thread, get_post):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from courseware.courses.content import get_course
 from courseware.extensions import db
 from courseware.forums.models import ModerationAction, Post, PostReport, Thread
 from courseware.forums.service import visible_post_counts
@@ -67,7 +68,7 @@ def test_hiding_a_post_with_a_reason(app, client, learner, other_learner, tutor,
     thread_id, _ = make_thread(other_learner)
     reply_id = make_reply(learner, thread_id, body="Off-topic advertising")
     with app.app_context():
-        assert visible_post_counts(learner.id)["basics"] == 1
+        assert visible_post_counts(get_course(), learner.id)["basics"] == 1
     login_as(tutor)
     assert client.get(post_url(thread_id, reply_id, "hide")).status_code == 200
     response = client.post(post_url(thread_id, reply_id, "hide"), data={"reason": "  "})
@@ -78,7 +79,7 @@ def test_hiding_a_post_with_a_reason(app, client, learner, other_learner, tutor,
     client.post("/logout")
 
     with app.app_context():
-        assert visible_post_counts(learner.id)["basics"] == 0
+        assert visible_post_counts(get_course(), learner.id)["basics"] == 0
     login_as(learner)
     own_view = client.get(thread_url("basics", thread_id)).get_data(as_text=True)
     assert "This post was hidden by a tutor." in own_view and "Reason: Advertising" in own_view
@@ -98,7 +99,7 @@ def test_hiding_a_post_with_a_reason(app, client, learner, other_learner, tutor,
     login_as(tutor)
     assert client.post(post_url(thread_id, reply_id, "restore")).status_code == 303
     with app.app_context():
-        assert visible_post_counts(learner.id)["basics"] == 1
+        assert visible_post_counts(get_course(), learner.id)["basics"] == 1
     actions = db_rows(ModerationAction)
     assert [(a.action, a.moderator_id, a.post_id, a.reason) for a in actions] == [
         ("hide", tutor.id, reply_id, "Advertising"), ("restore", tutor.id, reply_id, "")]

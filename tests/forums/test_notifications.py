@@ -121,7 +121,7 @@ def test_following_a_module_as_a_daily_digest(app, client, runner, learner, othe
                                               make_thread, make_reply, outbox):
     """Are a day's posts gathered into one digest, and does sending twice mail nobody twice?"""
     login_as(learner)
-    follow(client, "/modules/basics/forum/follow", "digest")
+    follow(client, "/modules/basics/forum/follow", "daily")
     thread_id, _ = make_thread(other_learner, title="Module news")
     make_reply(other_learner, thread_id, "More news")
     make_thread(other_learner, module_slug="practice", title="Elsewhere")
@@ -139,7 +139,7 @@ def test_following_a_module_as_a_daily_digest(app, client, runner, learner, othe
 def test_hidden_posts_are_withdrawn_from_the_digest(app, client, runner, learner, other_learner, tutor, login_as,
                                                     make_thread, make_reply, outbox):
     login_as(learner)
-    follow(client, "/modules/basics/forum/follow", "digest")
+    follow(client, "/modules/basics/forum/follow", "daily")
     client.post("/logout")
     thread_id, _ = make_thread(other_learner, title="Fine thread")
     bad = make_reply(other_learner, thread_id, "Abusive words")
@@ -176,7 +176,7 @@ def test_settings_page_switches_author_mail_back_on(app, client, learner, other_
     make_reply(other_learner, thread_id)
     deliver(app)
     assert outbox == []
-    client.post("/forum/notifications/", data={"scope": "own-threads", "mode": "digest"})
+    client.post("/forum/notifications/", data={"scope": "own-threads", "mode": "daily"})
     make_reply(other_learner, thread_id)
     with app.app_context():
         held = db.session.scalars(select(OutboxMessage)).all()
@@ -184,7 +184,7 @@ def test_settings_page_switches_author_mail_back_on(app, client, learner, other_
     assert client.post("/forum/notifications/", data={"scope": "thread:99999", "mode": "off"}).status_code == 404
     assert client.post("/forum/notifications/", data={"scope": "own-threads", "mode": "loud"}).status_code == 303
     with app.app_context():
-        assert db.session.scalar(select(Subscription.mode).where(Subscription.scope == "own-threads")) == "digest"
+        assert db.session.scalar(select(Subscription.mode).where(Subscription.scope == "own-threads")) == "daily"
 
 
 def test_a_failing_mail_server_blocks_no_post(make_app, database_url):

@@ -8,6 +8,8 @@ import re
 
 from sqlalchemy import event, select
 
+from courseware.core.time import utcnow
+from courseware.core.site import current_site
 from courseware.accounts.models import User
 from courseware.assignments.models import Submission
 from courseware.assignments.queue import ALL, QueueFilters, grading_queue, learner_organisations
@@ -58,7 +60,7 @@ def test_grading_queue_reads_the_queue_index_in_order(app):
     """Do the default queue, the "any status" queue and the module filter walk an index in queue
     order (so a page stops after 51 rows) and probe newer versions by index?"""
     for filters in (QueueFilters(), QueueFilters(status=ALL), QueueFilters(module="basics")):
-        [plan] = plans(app, lambda: grading_queue(filters))
+        [plan] = plans(app, lambda: grading_queue(current_site(), get_course(), filters, utcnow()))
         assert "ix_submission_status_submitted_id" in plan or "ix_submission_submitted_id" in plan, plan
         # The probe for a newer version: by the learner's rows (unique (user, module, version), or user_id).
         assert re.search(r"uq_submission_user_module_version|sqlite_autoindex_submission|ix_submission_user_id",
@@ -71,7 +73,7 @@ def test_organisation_list_and_filter_use_the_organisation_index(app):
     find its learners through it?"""
     [plan] = plans(app, learner_organisations)
     assert "ix_user_organisation_role" in plan and not sorts(plan), plan
-    [plan] = plans(app, lambda: grading_queue(QueueFilters(organisation="City of Utrecht")))
+    [plan] = plans(app, lambda: grading_queue(current_site(), get_course(), QueueFilters(organisation="City of Utrecht"), utcnow()))
     assert "ix_user_organisation_role" in plan or "ix_submission_status_submitted_id" in plan, plan
 
 
@@ -80,7 +82,7 @@ def test_thread_list_and_thread_page_read_their_indexes(app, learner):
     and the thread page the posts of one thread by (thread_id, id)?"""
     with app.app_context():
         viewer = db.session.get(User, learner.id)
-        post = forum_service.start_thread(viewer, get_course().module("basics"), "A question", "Why?")
+        post = forum_service.start_thread(current_site(), viewer, get_course().module("basics"), "A question", "Why?")
         db.session.commit()
         thread = db.session.get(Thread, post.thread_id)
 
@@ -118,7 +120,7 @@ def test_queue_shows_only_the_latest_sent_version(app, client, learner, tutor):
         assert versions == {1: "needs revision", 2: "needs revision", 3: "draft"}
         for filters in (QueueFilters(status=ALL), QueueFilters(status="needs revision"),
                         QueueFilters(status=ALL, module="basics")):
-            rows, more = grading_queue(filters)
+            rows, more = grading_queue(current_site(), get_course(), filters, utcnow())
             assert [(r.submission.version, r.submission.status) for r in rows] == [(2, "needs revision")]
             assert not more
-        assert grading_queue(QueueFilters())[0] == []
+        assert grading_queue(current_site(), get_course(), QueueFilters(), utcnow())[0] == []

@@ -7,6 +7,7 @@ import threading
 
 from sqlalchemy import func, select
 
+from courseware.core.site import current_site
 from courseware.accounts.models import User
 from courseware.courses.content import get_course
 from courseware.demo import generate
@@ -113,7 +114,7 @@ def test_concurrent_replies_are_all_counted(app, learner):
     people, each = 8, 4
     with app.app_context():
         authors = [make_user(email=f"replier{i}@example.org") for i in range(people)]
-        opening = service.start_thread(db.session.get(User, learner.id), get_course().module("basics"),
+        opening = service.start_thread(current_site(), db.session.get(User, learner.id), get_course().module("basics"),
                                        "Busy thread", "Reply here")
         db.session.commit()
         thread_id = opening.thread_id
@@ -144,7 +145,7 @@ def test_concurrent_replies_are_all_counted(app, learner):
 def test_demo_data_sets_reply_counts(app):
     """Does the demo generator (bulk inserts, not the service) leave every thread's count right?"""
     with app.app_context():
-        generate(300, seed=5)
+        generate(current_site(), get_course(), 300, seed=5)
         real = (select(func.count(Post.id)).where(Post.thread_id == Thread.id, Post.is_opening.is_(False),
                                                   Post.deleted_at.is_(None), Post.hidden_at.is_(None))
                 .correlate(Thread).scalar_subquery())

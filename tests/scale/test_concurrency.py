@@ -9,7 +9,7 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from courseware.assignments.models import SUBMITTED, Submission
+from courseware.assignments.models import Submission, SubmissionStatus
 from courseware.courses.content import get_course
 from courseware.extensions import db
 from courseware.forums.models import Post, Thread
@@ -81,7 +81,7 @@ def test_concurrent_replies_and_submissions_are_all_stored(app, database_url, tm
         ids = [p.id for p in people]
         replies_in_db = db.session.scalar(select(func.count(Post.id)).where(Post.author_id.in_(ids)))
         submissions_in_db = db.session.scalar(select(func.count(Submission.id)).where(
-            Submission.user_id.in_(ids), Submission.status == SUBMITTED))
+            Submission.user_id.in_(ids), Submission.status == SubmissionStatus.SUBMITTED))
     # Every acknowledged write is stored, and nothing unacknowledged is.
     assert replies_in_db == stored_replies
     assert submissions_in_db == stored_submissions

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from courseware.accounts.models import Role, User
-from courseware.assignments.models import STATUSES, GradeEvent, Submission
+from courseware.assignments.models import GradeEvent, Submission, SubmissionStatus
 from courseware.certificates.models import Certificate
 from courseware.certificates.rules import check_requirements
 from courseware.courses.content import get_course
@@ -28,7 +28,7 @@ def test_demo_data_creates_a_whole_course_population(app, runner, client):
     assert result.exit_code == 0, result.output
     assert f"Created {LEARNERS} learners" in result.output
     with app.app_context():
-        learners = db.session.scalars(select(User).where(User.role == Role.LEARNER.value)).all()
+        learners = db.session.scalars(select(User).where(User.role == Role.LEARNER)).all()
         assert len(learners) == LEARNERS
         assert all(u.email.endswith(f"@{DEMO_DOMAIN}") for u in learners)
         assert len({u.organisation for u in learners}) >= 25
@@ -36,7 +36,7 @@ def test_demo_data_creates_a_whole_course_population(app, runner, client):
         assert any(u.organisation.startswith(("City of", "Municipality of", "Gemeente", "Stadt", "Ville de"))
                    for u in learners)
         assert any(not u.name.isascii() for u in learners)
-        assert db.session.scalar(select(func.count(User.id)).where(User.role == Role.TUTOR.value)) >= 2
+        assert db.session.scalar(select(func.count(User.id)).where(User.role == Role.TUTOR)) >= 2
 
         done = dict(db.session.execute(select(UnitCompletion.user_id, func.count()).group_by(UnitCompletion.user_id)).all())
         total_units = len(get_course().units)
@@ -55,7 +55,7 @@ def test_demo_data_creates_a_whole_course_population(app, runner, client):
         assert stale == 0
 
         statuses = set(db.session.scalars(select(Submission.status).distinct()))
-        assert statuses == set(STATUSES)
+        assert statuses == set(SubmissionStatus)
         graded = db.session.scalar(select(func.count(Submission.id)).where(Submission.graded_at.is_not(None)))
         assert db.session.scalar(select(func.count(GradeEvent.id))) == graded > 0
 

@@ -2,6 +2,8 @@
 benchmark times, at a small demo population and again after ten times as many learners joined."""
 from __future__ import annotations
 
+from courseware.courses.content import get_course
+from courseware.core.site import current_site
 from courseware.demo import generate
 from courseware.demo.pages import count_page_queries, pick_sample
 
@@ -12,11 +14,11 @@ def test_queries_per_page_stay_the_same_as_the_population_grows(app):
     """Do the unit page, module list, forum pages, tutor queue, certificate page and PDF make the same
     number of queries with 40 and with 440 learners, and never more than 10?"""
     with app.app_context():
-        generate(40, seed=3)
+        generate(current_site(), get_course(), 40, seed=3)
         sample = pick_sample()
     small = count_page_queries(app, sample)
     with app.app_context():
-        generate(400, seed=4)
+        generate(current_site(), get_course(), 400, seed=4)
     large = count_page_queries(app, sample)
     assert set(small) == {page.name for page in sample.pages}
     assert large == small

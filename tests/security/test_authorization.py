@@ -40,16 +40,16 @@ GET_RULES = {
     "accounts.login": GUESTS, "accounts.register": GUESTS,
     "accounts.request_reset": PUBLIC,
     "accounts.reset_password": (400, 400, 400, 400, 400),          # with a forged token
-    "forums.follow.unsubscribe": (404, 404, 404, 404, 404),        # with a forged token
-    "accounts.account": SIGNED_IN, "accounts.delete_account": SIGNED_IN, "accounts.export_data": SIGNED_IN,
+    "forums.unsubscribe": (404, 404, 404, 404, 404),        # with a forged token
+    "accounts.account": SIGNED_IN, "privacy.delete_account": SIGNED_IN, "privacy.export_data": SIGNED_IN,
     "courses.unit_page": SIGNED_IN,
     "forums.thread_list": SIGNED_IN, "forums.thread": SIGNED_IN,
     "forums.show_post": (LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT),  # to the post on its thread page
-    "forums.follow.settings": SIGNED_IN,
+    "forums.notification_settings": SIGNED_IN,
     "forums.report_post": (LOGIN, 403, 200, 403, 403),  # not one's own post; tutors hide instead of reporting
     "forums.edit_post": (LOGIN, 200, 403, 403, 403),
     "forums.delete_post": (LOGIN, 200, 403, 403, 403),
-    "forums.moderation.hide_post": STAFF, "forums.moderation.queue": STAFF,
+    "forums.hide_post": STAFF, "forums.moderation_queue": STAFF,
     "assignments.assignment_page": LEARNERS,
     "assignments.download_attachment": OWNER_OR_STAFF,
     "certificates.certificate_page": LEARNERS,
@@ -57,7 +57,7 @@ GET_RULES = {
     "dashboards.my_progress": LEARNERS,
     "dashboards.overview": STAFF, "dashboards.learner_list": STAFF, "dashboards.learner_detail": STAFF,
     "dashboards.export_progress": STAFF,
-    "tutor.queue": STAFF, "tutor.grade": STAFF, "tutor.export_gradebook": STAFF,
+    "assignments.queue": STAFF, "assignments.grade": STAFF, "assignments.export_gradebook": STAFF,
     "admin.home": ADMIN, "admin.users": ADMIN, "admin.moderation_log": ADMIN, "admin.outbox": ADMIN,
     "admin.certificate_list": ADMIN, "admin.certificate_detail": ADMIN, "admin.certificate_register": ADMIN,
 }
@@ -67,22 +67,23 @@ GET_RULES = {
 ANY_SIGNED_IN = (LOGIN, None, None, None, None)
 POST_RULES = {
     "accounts.login": (None,) * 5, "accounts.register": (None,) * 5, "accounts.request_reset": (None,) * 5,
-    "accounts.reset_password": (400,) * 5, "forums.follow.unsubscribe": (404,) * 5,
+    "accounts.reset_password": (400,) * 5, "forums.unsubscribe": (404,) * 5,
     "accounts.logout": ANY_SIGNED_IN, "accounts.account": ANY_SIGNED_IN,
-    "accounts.sign_out_everywhere": ANY_SIGNED_IN, "accounts.delete_account": ANY_SIGNED_IN,
+    "accounts.sign_out_everywhere": ANY_SIGNED_IN, "privacy.delete_account": ANY_SIGNED_IN,
     "forums.thread_list": ANY_SIGNED_IN, "forums.thread": ANY_SIGNED_IN,
-    "forums.follow.follow_module": ANY_SIGNED_IN, "forums.follow.follow_thread": ANY_SIGNED_IN,
-    "forums.follow.settings": ANY_SIGNED_IN,
+    "forums.follow_module": ANY_SIGNED_IN, "forums.follow_thread": ANY_SIGNED_IN,
+    "forums.notification_settings": ANY_SIGNED_IN,
     "forums.report_post": (LOGIN, 403, None, 403, 403),
     "forums.edit_post": (LOGIN, None, 403, 403, 403), "forums.delete_post": (LOGIN, None, 403, 403, 403),
-    "forums.moderation.hide_post": (LOGIN, 403, 403, None, None),
-    "forums.moderation.restore_post": (LOGIN, 403, 403, None, None),
-    "forums.moderation.moderate_thread": (LOGIN, 403, 403, None, None),
-    "forums.moderation.resolve_report": (LOGIN, 403, 403, None, None),
+    "forums.hide_post": (LOGIN, 403, 403, None, None),
+    "forums.restore_post": (LOGIN, 403, 403, None, None),
+    "forums.moderate_thread": (LOGIN, 403, 403, None, None),
+    "forums.resolve_report": (LOGIN, 403, 403, None, None),
     "courses.complete_unit": (LOGIN, None, None, 403, 403),
     "assignments.assignment_page": (LOGIN, None, None, 403, 403),
     "certificates.certificate_page": (LOGIN, None, None, 403, 403),
-    "tutor.grade": (LOGIN, 403, 403, None, None), "tutor.save_settings": (LOGIN, 403, 403, None, None),
+    "assignments.grade": (LOGIN, 403, 403, None, None), "assignments.save_settings": (LOGIN, 403, 403, None, None),
+    "assignments.claim_submission": (LOGIN, 403, 403, None, None),
     "admin.users": (LOGIN, 403, 403, 403, None),
     "admin.revoke_certificate": (LOGIN, 403, 403, 403, None),
     "admin.reissue_certificate": (LOGIN, 403, 403, 403, None),
@@ -167,7 +168,7 @@ def test_access_matrix(app, world, role):
                 continue
             table = GET_RULES if method == "GET" else POST_RULES
             if rule.endpoint not in table or rule.endpoint in ("accounts.logout", "accounts.sign_out_everywhere",
-                                                               "accounts.delete_account") and method == "POST":
+                                                               "privacy.delete_account") and method == "POST":
                 continue
             url = _url(rule, world)
             response = client.open(url, method=method, data={} if method == "POST" else None)
@@ -180,7 +181,7 @@ def test_access_matrix(app, world, role):
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.parametrize("endpoint", ["accounts.logout", "accounts.sign_out_everywhere", "accounts.delete_account"])
+@pytest.mark.parametrize("endpoint", ["accounts.logout", "accounts.sign_out_everywhere", "privacy.delete_account"])
 def test_session_ending_posts_need_sign_in(app, endpoint):
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     response = app.test_client().post(rule.rule)

@@ -1,15 +1,13 @@
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db, limiter
 
-bp = Blueprint("core", __name__)
 
 
-@bp.get("/healthz")
 @limiter.exempt
 def healthz():
     try:

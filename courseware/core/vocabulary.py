@@ -1,0 +1,40 @@
+"""Words that several features share: the roles people have and how they want their mail.
+
+Each is a `StrEnum`, stored in the database as its value in a plain string column (a non-native
+enum, see core.types.StrEnumType), so the database holds "tutor", never "Role.TUTOR". Feature
+vocabularies (submission statuses, certificate states) live with their feature's models.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    LEARNER = "learner"
+    TUTOR = "tutor"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+    @property
+    def is_staff(self) -> bool:
+        """Tutors and admins: the people who grade and moderate."""
+        return self in STAFF
+
+
+STAFF = frozenset({Role.TUTOR, Role.ADMIN})
+
+
+class MailPreference(StrEnum):
+    """How a person wants to hear about something: a mail each time, one daily digest, or nothing."""
+
+    INSTANT = "instant"
+    DAILY = "daily"
+    OFF = "off"
+
+    @property
+    def label(self) -> str:
+        return {MailPreference.INSTANT: "A mail for each one", MailPreference.DAILY: "One daily digest",
+                MailPreference.OFF: "No mail"}[self]
