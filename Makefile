@@ -10,7 +10,7 @@ export BASE_URL
 # The PostgreSQL server the second half of `make test` uses (it creates and drops its own database there).
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-sqlite test-postgres check mail clean browser-deps bench audit
+.PHONY: install run test test-sqlite test-postgres check lint mail clean browser-deps bench audit
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,7 @@ run: install
 	COURSEWARE_ENV=development $(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
 ## The whole suite on SQLite, then on PostgreSQL when a server answers on 127.0.0.1:5432.
-test: install browser-deps check audit test-sqlite test-postgres
+test: install browser-deps check lint audit test-sqlite test-postgres
 
 ## What the browser tests need: Debian's chromium (installed when missing and we are root) and axe-core from npm.
 browser-deps:
@@ -43,6 +43,10 @@ browser-deps:
 
 check: install
 	$(BIN)/flask --app app content check
+
+## The layers of courseware/ point one way (contracts in pyproject.toml, [tool.importlinter]).
+lint: install
+	$(BIN)/lint-imports
 
 ## Known vulnerabilities in the pinned dependencies (pip-audit against the PyPI advisory service). Fails on any
 ## known vulnerability; says clearly when no vulnerability database can be reached (a closed network).

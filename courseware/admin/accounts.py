@@ -15,8 +15,10 @@ from ..accounts import service as accounts
 from ..accounts.models import Role, User
 from ..core.errors import DomainError
 from ..core.site import Site
-from ..core.pagination import page_count
-from ..dashboards.learners import clean_search, escape_like
+from flask_sqlalchemy.pagination import Pagination
+
+from ..core.pagination import paginate
+from ..core.search import clean_search, escape_like
 from ..extensions import db
 from .models import DEACTIVATED, REACTIVATED, RESET_SENT, ROLE_CHANGED, AccountEvent
 
@@ -103,9 +105,9 @@ def recent_events(limit: int = 30) -> list[EventRow]:
     return [EventRow(e, a, s, e.subject_id) for e, a, s in rows]
 
 
-def search_users(search: str, role: str, number: int, per_page: int) -> tuple[list[User], int] | None:
-    """One page of accounts matching `search` (taken literally) and `role` (empty: any), by name, and
-    how many match in all; None when `number` is past the last page."""
+def search_users(search: str, role: str, number: int, per_page: int) -> Pagination | None:
+    """One page of the accounts matching `search` (taken literally) and `role` (empty: any), by name;
+    None when `number` is past the last page."""
     stmt = select(User)
     search = clean_search(search)
     if search:
@@ -114,8 +116,4 @@ def search_users(search: str, role: str, number: int, per_page: int) -> tuple[li
                               User.organisation.ilike(pattern, escape="\\")))
     if role:
         stmt = stmt.where(User.role == role)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    if number < 1 or number > page_count(total, per_page):
-        return None
-    users = db.session.scalars(stmt.order_by(User.name, User.id).limit(per_page).offset((number - 1) * per_page))
-    return list(users), total
+    return paginate(stmt.order_by(User.name, User.id), number, per_page)

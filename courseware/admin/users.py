@@ -17,9 +17,8 @@ from ..accounts.models import Role, User
 from ..core.auth import admin_required
 from ..core.errors import DomainError
 from ..core.site import current_site
-from ..core.pagination import page_count
 from ..core.params import db_int
-from ..dashboards.learners import clean_search
+from ..core.search import clean_search
 from ..extensions import db
 from . import accounts
 
@@ -52,12 +51,10 @@ def _page_number() -> int:
 
 def _users_page(search: str, role: str, number: int, status: int = 200, error: str | None = None,
                 error_user: int | None = None):
-    found = accounts.search_users(search, role, number, PER_PAGE)
-    if found is None:
+    page = accounts.search_users(search, role, number, PER_PAGE)
+    if page is None:
         abort(404)
-    users, total = found
-    pages = page_count(total, PER_PAGE)
-    return render_template("admin/users.html", users=users, total=total, number=number, pages=pages, q=search,
+    return render_template("admin/users.html", page=page, q=search,
                            role=role, roles=ROLE_CHOICES, events=accounts.recent_events(), error=error,
                            error_user=error_user), status
 

@@ -15,10 +15,10 @@ import gzip
 import hashlib
 from datetime import datetime, timezone
 
+import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from .jcs import canonical_bytes
 from .keys import base58btc_decode, base58btc_encode
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
@@ -38,7 +38,7 @@ def _hash_data(unsecured: dict, proof_options: dict) -> bytes:
     config = dict(proof_options)
     if "@context" in unsecured:
         config["@context"] = unsecured["@context"]
-    return hashlib.sha256(canonical_bytes(config)).digest() + hashlib.sha256(canonical_bytes(unsecured)).digest()
+    return hashlib.sha256(rfc8785.dumps(config)).digest() + hashlib.sha256(rfc8785.dumps(unsecured)).digest()
 
 
 def add_proof(document: dict, key: Ed25519PrivateKey, verification_method: str, created: datetime) -> dict:

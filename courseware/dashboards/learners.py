@@ -20,7 +20,10 @@ from ..assignments.models import GradeEvent, Submission, SubmissionStatus
 from ..assignments.versions import is_newest
 from ..assignments.permissions import identity_hidden
 from ..certificates.models import Certificate
-from ..core.pagination import Page, page_count
+from flask_sqlalchemy.pagination import Pagination
+
+from ..core.pagination import paginate
+from ..core.search import clean_search, escape_like
 from ..courses.content import Course
 from ..courses.models import UnitCompletion
 from ..courses.service import CourseProgress, course_progress
@@ -29,21 +32,10 @@ from ..forums.models import Post, Thread
 from .stats import REVOKED, STAGE_LABELS, _current_units, _module_slugs, learner_facts
 
 PAGE_SIZE = 25
-MAX_SEARCH = 100
 # Columns a visitor may sort by: the URL value -> the column of learner_facts. Nothing else reaches SQL.
 SORTS = {"name": "name", "organisation": "organisation", "progress": "units", "posts": "posts",
          "passed": "passed", "stage": "stage", "registered": "created_at"}
 NOT_STARTED = "not started"
-
-
-def clean_search(text: str) -> str:
-    """Search text as typed, without control characters (PostgreSQL refuses NUL), trimmed and capped."""
-    return "".join(c for c in text if ord(c) >= 32).strip()[:MAX_SEARCH]
-
-
-def escape_like(text: str) -> str:
-    """Search text taken literally: LIKE's wildcards and the escape character itself are escaped."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 @dataclass(frozen=True)
@@ -103,17 +95,15 @@ def _rows(result, statuses) -> list[LearnerRow]:
 
 
 def learner_page(course: Course, search: str = "", sort: str = "name", descending: bool = False,
-                 number: int = 1) -> Page[LearnerRow] | None:
-    """One page of the table; None when `number` is past the last page."""
+                 number: int = 1) -> Pagination | None:
+    """LearnerRows of one page of the table; None when `number` is past the last page."""
     facts, stmt = _filtered(course, search)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    if number < 1 or number > page_count(total, PAGE_SIZE):
-        return None
     column = facts.c[SORTS.get(sort, "name")]
     order = column.desc() if descending else column.asc()
-    result = db.session.execute(stmt.order_by(order, facts.c.name, facts.c.id)
-                                .limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)).all()
-    return Page(_rows(result, _statuses(course, [r.id for r in result])), number, PAGE_SIZE, total)
+    page = paginate(stmt.order_by(order, facts.c.name, facts.c.id), number, PAGE_SIZE, rows=True)
+    if page is not None:
+        page.items = _rows(page.items, _statuses(course, [r.id for r in page.items]))
+    return page
 
 
 # The export ---------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from ..certificates import service as certificates
 from ..certificates.rules import check_requirements
 from ..core.auth import learner_required, staff_required
 from ..core.params import db_int
+from ..core.search import clean_search
 from ..core.time import utcnow
 from ..courses.content import get_course
 from ..courses.service import course_progress
@@ -29,7 +30,7 @@ def overview():
 @staff_required
 def learner_list():
     course = get_course()
-    search = learners.clean_search(request.args.get("q", ""))
+    search = clean_search(request.args.get("q", ""))
     sort = request.args.get("sort", "name")
     if sort not in learners.SORTS:
         sort = "name"

@@ -9,7 +9,9 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased, selectinload
 
 from ..accounts.models import User
-from ..core.pagination import Page, page_count
+from flask_sqlalchemy.pagination import Pagination
+
+from ..core.pagination import paginate
 from ..extensions import db
 from .models import ModerationAction, Post, PostReport, Thread, ThreadRead
 
@@ -24,23 +26,22 @@ class ThreadRow:
     unread: bool
 
 
-def thread_page(module_slug: str, viewer: User, number: int, per_page: int = THREADS_PER_PAGE) -> Page[ThreadRow] | None:
-    """Pinned first, then newest activity. None when the page number is past the end. Two queries.
+def thread_page(module_slug: str, viewer: User, number: int, per_page: int = THREADS_PER_PAGE) -> Pagination | None:
+    """ThreadRows, pinned first, then newest activity. None when the page number is past the end. Two queries.
 
     Reply counts come from the kept Thread.reply_count, not from counting each listed thread's posts."""
-    total = db.session.scalar(select(func.count(Thread.id)).where(Thread.module_slug == module_slug))
-    if number < 1 or number > page_count(total, per_page):
-        return None
-    rows = db.session.execute(
+    page = paginate(
         select(Thread, User, Thread.reply_count, ThreadRead.seen_last_post_at)
         .outerjoin(User, Thread.author_id == User.id)
         .outerjoin(ThreadRead, and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == viewer.id))
         .where(Thread.module_slug == module_slug)
-        .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
-        .limit(per_page).offset((number - 1) * per_page)).all()
-    items = [ThreadRow(thread, author, count, seen is None or seen < thread.last_post_at)
-             for thread, author, count, seen in rows]
-    return Page(items, number, per_page, total)
+        .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc()),
+        number, per_page, rows=True,
+        count=select(func.count(Thread.id)).where(Thread.module_slug == module_slug))
+    if page is not None:
+        page.items = [ThreadRow(thread, author, count, seen is None or seen < thread.last_post_at)
+                      for thread, author, count, seen in page.items]
+    return page
 
 
 @dataclass(frozen=True)
@@ -52,30 +53,29 @@ class PostRow:
 
 
 def post_page(thread: Thread, number: int, seen_before: datetime | None, with_revisions: bool = False,
-              per_page: int = POSTS_PER_PAGE) -> Page[PostRow] | None:
-    """Posts in order, with authors (and, for tutors, earlier versions). Two or three queries."""
-    total = db.session.scalar(select(func.count(Post.id)).where(Post.thread_id == thread.id))
-    if number < 1 or number > page_count(total, per_page):
-        return None
+              per_page: int = POSTS_PER_PAGE) -> Pagination | None:
+    """PostRows in order, with authors (and, for tutors, earlier versions). Two or three queries."""
     hider = aliased(User)
     query = (select(Post, User, hider)
              .outerjoin(User, Post.author_id == User.id)
              .outerjoin(hider, Post.hidden_by_id == hider.id)
              .where(Post.thread_id == thread.id)
-             .order_by(Post.id).limit(per_page).offset((number - 1) * per_page))
+             .order_by(Post.id))
     if with_revisions:
         query = query.options(selectinload(Post.revisions))
-    rows = db.session.execute(query).unique().all()
-    items = [PostRow(post, author, hidden_by, seen_before is not None and post.created_at > seen_before)
-             for post, author, hidden_by in rows]
-    return Page(items, number, per_page, total)
+    page = paginate(query, number, per_page, rows=True,
+                    count=select(func.count(Post.id)).where(Post.thread_id == thread.id))
+    if page is not None:
+        page.items = [PostRow(post, author, hidden_by, seen_before is not None and post.created_at > seen_before)
+                      for post, author, hidden_by in page.items]
+    return page
 
 
 def page_of_post(post: Post, per_page: int = POSTS_PER_PAGE) -> int:
     """The page of its thread on which `post` appears."""
     before = db.session.scalar(select(func.count(Post.id)).where(Post.thread_id == post.thread_id,
                                                                  Post.id <= post.id))
-    return page_count(before, per_page)
+    return max(1, -(-before // per_page))
 
 
 def load_post_with_author(post_id: int) -> tuple[Post, User | None] | None:
@@ -101,14 +101,10 @@ def open_reports(limit: int = 100) -> list[ReportRow]:
     return [ReportRow(r, p, u) for r, p, u in rows]
 
 
-def moderation_log(number: int, per_page: int = 50) -> Page[tuple[ModerationAction, User | None, Thread]] | None:
-    total = db.session.scalar(select(func.count(ModerationAction.id)))
-    if number < 1 or number > page_count(total, per_page):
-        return None
-    rows = db.session.execute(
-        select(ModerationAction, User, Thread)
-        .outerjoin(User, ModerationAction.moderator_id == User.id)
-        .join(Thread, ModerationAction.thread_id == Thread.id)
-        .order_by(ModerationAction.created_at.desc(), ModerationAction.id.desc())
-        .limit(per_page).offset((number - 1) * per_page)).all()
-    return Page([tuple(r) for r in rows], number, per_page, total)
+def moderation_log(number: int, per_page: int = 50) -> Pagination | None:
+    """(action, moderator, thread) rows, newest first."""
+    return paginate(select(ModerationAction, User, Thread)
+                    .outerjoin(User, ModerationAction.moderator_id == User.id)
+                    .join(Thread, ModerationAction.thread_id == Thread.id)
+                    .order_by(ModerationAction.created_at.desc(), ModerationAction.id.desc()),
+                    number, per_page, rows=True, count=select(func.count(ModerationAction.id)))
