@@ -57,8 +57,3 @@ class ResetPasswordForm(FlaskForm):
                              validators=[DataRequired("Choose a new password."), Length(max=256)])
     confirm = PasswordField("Repeat new password", validators=[
         DataRequired("Repeat your new password."), EqualTo("password", "The two passwords do not match.")])
-
-
-class DeleteAccountForm(FlaskForm):
-    password = PasswordField("Your password", description="To confirm it is you.",
-                             validators=[DataRequired("Enter your password to delete your account."), Length(max=256)])

@@ -9,7 +9,7 @@ from ..core.forms import add_error, render_form
 from ..core.site import current_site
 from ..extensions import db, limiter
 from . import service
-from .forms import (ChangePasswordForm, DeleteAccountForm, LoginForm, RegisterForm, ResetPasswordForm,
+from .forms import (ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm,
                     ResetRequestForm)
 from .models import User
 

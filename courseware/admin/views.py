@@ -1,10 +1,7 @@
 """Administration pages (admins only). Certificates: the register, revocation and name corrections."""
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..certificates import service as certificates
@@ -14,17 +11,9 @@ from ..core.auth import admin_required
 from ..core.errors import DomainError
 from ..core.forms import add_error
 from ..core.site import current_site
+from ..core.spreadsheet import csv_response, csv_text
 from ..core.time import utcnow
 from ..extensions import db
-
-
-# Spreadsheets run cells that start with these as formulas; a leading apostrophe keeps them text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _certificate_or_404(certificate_id: int) -> Certificate:
@@ -93,21 +82,15 @@ def reissue_certificate(certificate_id: int):
 
 @admin_required
 def certificate_register():
-    out = io.StringIO()
-    writer = csv.writer(out)
     site = current_site()
-    writer.writerow(["code", "version", "state", "name", "organisation", "email", "course", "course_version",
-                     "awarded_at", "issued_at", "issued_by", "replaces", "replaced_by", "revoked_at",
-                     "revoked_by", "revocation_reason", "pdf_sha256", "verify_url"])
-    for c in certificates.all_certificates():
-        writer.writerow([_cell(v) for v in (
-            c.display_code, c.version, c.state, c.learner_name, c.organisation, c.user.email if c.user else "",
-            c.course_title, c.course_version, c.awarded_at.isoformat(), c.issued_at.isoformat(),
-            c.issued_by.email if c.issued_by else "", c.replaces.display_code if c.replaces else "",
-            c.replaced_by.display_code if c.replaced_by else "",
-            c.revoked_at.isoformat() if c.revoked_at else "", c.revoked_by.email if c.revoked_by else "",
-            c.revocation_reason, c.pdf_sha256, certificates.verify_url(site, c.code))])
-    # A byte-order mark, so spreadsheet programs read the names' accents as UTF-8.
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="certificate-register.csv"',
-                             "Cache-Control": "private, no-store"})
+    rows = [["code", "version", "state", "name", "organisation", "email", "course", "course_version",
+             "awarded_at", "issued_at", "issued_by", "replaces", "replaced_by", "revoked_at",
+             "revoked_by", "revocation_reason", "pdf_sha256", "verify_url"]]
+    rows += [(c.display_code, c.version, c.state, c.learner_name, c.organisation, c.user.email if c.user else "",
+              c.course_title, c.course_version, c.awarded_at.isoformat(), c.issued_at.isoformat(),
+              c.issued_by.email if c.issued_by else "", c.replaces.display_code if c.replaces else "",
+              c.replaced_by.display_code if c.replaced_by else "",
+              c.revoked_at.isoformat() if c.revoked_at else "", c.revoked_by.email if c.revoked_by else "",
+              c.revocation_reason, c.pdf_sha256, certificates.verify_url(site, c.code))
+             for c in certificates.all_certificates()]
+    return csv_response(csv_text(rows), "certificate-register.csv")

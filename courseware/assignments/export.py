@@ -1,31 +1,23 @@
 """The gradebook as CSV: one row per learner, for each module its status and dates.
 
 Two queries whatever the size of the cohort: the learners, and one aggregate over submissions.
-Cells are neutralised against formula injection for spreadsheet programs.
+Cells are neutralised against formula injection (core.spreadsheet).
 """
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from ..accounts.models import Role, User
+from ..core.spreadsheet import csv_text
 from ..courses.content import Course
 from ..extensions import db
 from .models import Submission, SubmissionStatus
 from .versions import is_newest
 
 NOT_STARTED = "not started"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    """A cell a spreadsheet shows as text: a leading apostrophe disarms =, +, -, @ (and tab, CR)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _date(value: datetime | None) -> str:
@@ -55,13 +47,11 @@ def gradebook_csv(course: Course) -> str:
     learners = db.session.execute(select(User.id, User.name, User.email, User.organisation)
                                   .where(User.role == Role.LEARNER).order_by(User.name, User.id)).all()
     cells = gradebook_cells()
-    out = io.StringIO()
-    writer = csv.writer(out)
     header = ["Name", "Email", "Organisation"]
     for m in course.modules:
         header += [f"{m.title}: status", f"{m.title}: first submitted (UTC)", f"{m.title}: last submitted (UTC)",
                    f"{m.title}: graded (UTC)", f"{m.title}: versions"]
-    writer.writerow([safe_cell(h) for h in header])
+    rows = [header]
     for user_id, name, email, organisation in learners:
         row = [name, email, organisation]
         for m in course.modules:
@@ -74,5 +64,5 @@ def gradebook_csv(course: Course) -> str:
             else:
                 row += [cell["status"], _date(cell["first"]), _date(cell["last"]), _date(cell["graded"]),
                         cell["versions"]]
-        writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue()
+        rows.append(row)
+    return csv_text(rows)

@@ -1,7 +1,7 @@
 """The tutors' side: the grading queue, the grading page, mail settings and the gradebook export."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -11,6 +11,7 @@ from ..core.errors import DomainError
 from ..core.forms import ActionForm, add_error
 from ..core.safe_markdown import render_safe
 from ..core.site import current_site
+from ..core.spreadsheet import csv_response
 from ..core.time import utcnow
 from ..courses.content import get_course
 from ..extensions import db
@@ -143,8 +144,4 @@ def claim_submission(submission_id: int):
 
 @staff_required
 def export_gradebook():
-    body = export.gradebook_csv(get_course())
-    stamp = utcnow().strftime("%Y-%m-%d")
-    return Response(body, mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="gradebook-{stamp}.csv"',
-        "Cache-Control": "private, no-store"})
+    return csv_response(export.gradebook_csv(get_course()), f"gradebook-{utcnow():%Y-%m-%d}.csv")

@@ -12,7 +12,6 @@ from ..core.site import current_site
 from ..core.time import utcnow
 from ..courses.views import get_module_or_404
 from ..extensions import db
-from . import models  # noqa: F401  (the tables must exist whenever the app does)
 from . import service, storage
 from .forms import SubmissionForm
 from .models import Submission

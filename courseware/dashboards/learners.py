@@ -6,16 +6,13 @@ a learner's history six: none of them grows with the number of learners, posts o
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Role, User
-from ..assignments.export import safe_cell
 from ..assignments.models import GradeEvent, Submission, SubmissionStatus
 from ..assignments.versions import is_newest
 from ..assignments.permissions import identity_hidden
@@ -24,6 +21,7 @@ from flask_sqlalchemy.pagination import Pagination
 
 from ..core.pagination import paginate
 from ..core.search import clean_search, escape_like
+from ..core.spreadsheet import csv_text
 from ..courses.content import Course
 from ..courses.models import UnitCompletion
 from ..courses.service import CourseProgress, course_progress
@@ -129,14 +127,12 @@ def progress_csv(course: Course) -> str:
     statuses = _statuses(course)
     total_units = sum(len(m.units) for m in course.modules)
 
-    out = io.StringIO()
-    writer = csv.writer(out)
     header = ["Name", "Email", "Organisation", "Registered (UTC)", "Account active", "Stage",
               "Units completed", "Units in the course", "Progress (%)", "Forum posts", "Assignments passed",
               "Certificate"]
     for m in course.modules:
         header += [f"{m.title}: units completed", f"{m.title}: forum posts", f"{m.title}: assignment"]
-    writer.writerow([safe_cell(h) for h in header])
+    rows = [header]
     for r in _rows(result, statuses):
         row = [r.name, r.email, r.organisation, r.registered_at.strftime("%Y-%m-%d %H:%M"),
                "yes" if r.active else "no", r.stage_label, r.units, total_units, percent(r.units, total_units),
@@ -144,8 +140,8 @@ def progress_csv(course: Course) -> str:
         for m in course.modules:
             row += [units_by.get((r.id, m.slug), 0), posts_by.get((r.id, m.slug), 0),
                     r.statuses.get(m.slug, NOT_STARTED)]
-        writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue()
+        rows.append(row)
+    return csv_text(rows)
 
 
 def percent(done: int, total: int) -> int:

@@ -2,7 +2,7 @@
 the learner's own progress page. Each page makes a fixed number of queries (see stats.py)."""
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request
+from flask import abort, render_template, request
 from flask_login import current_user
 
 from ..certificates import service as certificates
@@ -10,6 +10,7 @@ from ..certificates.rules import check_requirements
 from ..core.auth import learner_required, staff_required
 from ..core.params import db_int
 from ..core.search import clean_search
+from ..core.spreadsheet import csv_response
 from ..core.time import utcnow
 from ..courses.content import get_course
 from ..courses.service import course_progress
@@ -56,12 +57,7 @@ def learner_detail(user_id: int):
 
 @staff_required
 def export_progress():
-    body = learners.progress_csv(get_course())
-    stamp = utcnow().strftime("%Y-%m-%d")
-    # A byte-order mark, so spreadsheet programs read accented names as UTF-8.
-    return Response("\ufeff" + body, mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="progress-{stamp}.csv"',
-        "Cache-Control": "private, no-store"})
+    return csv_response(learners.progress_csv(get_course()), f"progress-{utcnow():%Y-%m-%d}.csv")
 
 
 @learner_required

@@ -12,7 +12,8 @@ from ..core.site import current_site
 from ..courses.content import get_course
 from ..extensions import db
 from . import notify, service
-from .forms import ActionForm, FollowForm
+from ..core.forms import ActionForm
+from .forms import FollowForm
 from .loaders import get_thread_or_404, thread_url
 from ..core.vocabulary import MailPreference
 from .models import SCOPE_ALL, SCOPE_OWN_THREADS, Subscription, Thread, module_scope, thread_scope

@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from ..core.forms import ActionForm  # noqa: F401  (the forum views import it from here)
 from ..core.vocabulary import MailPreference
 from .service import MAX_BODY, MAX_TITLE
 

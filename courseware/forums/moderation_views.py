@@ -10,7 +10,8 @@ from ..core.errors import DomainError
 from ..core.forms import add_error, form_status
 from ..extensions import db
 from . import queries, service
-from .forms import ActionForm, ReasonForm
+from ..core.forms import ActionForm
+from .forms import ReasonForm
 from .loaders import get_post_or_404, get_thread_or_404, page_number, thread_url
 from .models import PostReport
 

@@ -13,7 +13,8 @@ from ..courses.content import Module
 from ..courses.views import get_module_or_404
 from ..extensions import client_address, db, limiter
 from . import permissions, queries, service
-from .forms import ActionForm, EditForm, ReasonForm, ReplyForm, ThreadForm
+from ..core.forms import ActionForm
+from .forms import EditForm, ReasonForm, ReplyForm, ThreadForm
 from .loaders import get_post_or_404, get_thread_or_404, page_number, respond, thread_url
 from .models import EDIT_WINDOW_MINUTES, SCOPE_ALL, SCOPE_OWN_THREADS, Post, Thread, module_scope, thread_scope
 from ..core.params import db_int

@@ -6,7 +6,6 @@ import json
 from flask import Response, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required, logout_user
 
-from ..accounts.forms import DeleteAccountForm
 from ..core.errors import DomainError
 from ..core.forms import add_error, render_form
 from ..core.personal_data import registered
@@ -14,6 +13,7 @@ from ..core.site import current_site
 from ..core.time import utcnow
 from ..extensions import db
 from . import service
+from .forms import DeleteAccountForm
 
 
 @login_required

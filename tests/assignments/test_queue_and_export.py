@@ -8,7 +8,7 @@ import pytest
 
 from sqlalchemy import update
 
-from courseware.assignments.export import safe_cell
+from courseware.core.spreadsheet import safe_cell
 from courseware.assignments.models import Submission
 from courseware.extensions import db
 from tests.conftest import login
@@ -133,7 +133,10 @@ def test_grading_page_queries_do_not_grow_with_versions(app, learner, tutor):
 
 
 def read_csv(response):
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    """The rows of a CSV download, which starts with a byte-order mark for spreadsheet programs."""
+    data = response.get_data()
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
 
 def test_gradebook_csv_has_learners_by_modules(app, learner, other_learner, tutor):
