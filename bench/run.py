@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 USER_AGENT = "courseware-bench"   # the same for sign-in and wrk, so session protection sees one client
+BASE_URL = "http://127.0.0.1"    # the benchmark's sites print this in certificates; nothing fetches it
 CSRF_RE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 
 
@@ -68,16 +69,18 @@ def fresh_database(base_url: str | None, folder: Path, label: str):
 def populate(database_url: str, instance: Path, learners: int) -> tuple:
     """Schema, demo population and per-page query counts, in this process. Returns (sample, counts, seconds)."""
     from courseware import create_app
+    from courseware.core.site import current_site
+    from courseware.courses.content import get_course
     from courseware.demo import generate
     from courseware.demo.pages import count_page_queries, pick_sample
     from courseware.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_PATH": str(instance),
-                      "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False})
+                      "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False, "BASE_URL": BASE_URL})
     with app.app_context():
         db.create_all()
         started = time.monotonic()
-        summary = generate(learners, seed=1)
+        summary = generate(current_site(), get_course(), learners, seed=1)
         seconds = time.monotonic() - started
         sample = pick_sample()
     counts = count_page_queries(app, sample)
@@ -188,7 +191,8 @@ def wrk(binary: str, port: int, path: str, cookie: str, seconds: int) -> dict:
 
 def measure_pages(wrk_binary: str, database_url: str, sample, folder: Path, seconds: int, workers: int) -> dict:
     env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY=secrets.token_hex(32),
-               INSTANCE_PATH=str(folder / "instance"), SESSION_COOKIE_SECURE="0", RATELIMIT_STORAGE_URI="memory://")
+               INSTANCE_PATH=str(folder / "instance"), SESSION_COOKIE_SECURE="0", RATELIMIT_STORAGE_URI="memory://",
+               BASE_URL=BASE_URL)
     env.pop("FLASK_DEBUG", None)
     results = {}
     with gunicorn("app:app", env, workers, folder / "gunicorn.log") as port:
@@ -295,7 +299,7 @@ def request_unit_page(database_url: str, folder: Path, sample):
     from courseware import create_app
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_PATH": str(folder / "instance"),
-                      "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False})
+                      "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False, "BASE_URL": BASE_URL})
     client = app.test_client()
     client.post("/login", data={"email": sample.learner_email, "password": sample.password})
     response = client.get(sample.pages[0].path)
