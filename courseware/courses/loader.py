@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import yaml
 
-from .model import (ASSET_SUFFIXES, TOPICS, Assignment, ContentError, Course, GlossaryTerm, Module, Page, Prompt,
+from .structure import (ASSET_SUFFIXES, TOPICS, Assignment, ContentError, Course, GlossaryTerm, Module, Page, Prompt,
                     Unit)
 from .rendering import Heading, RenderContext, render, render_inline, word_count
 

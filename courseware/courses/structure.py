@@ -1,4 +1,4 @@
-"""The course model: frozen dataclasses built once from modules/ and shared by every request."""
+"""The course structure: frozen dataclasses built once from modules/ and shared by every request."""
 from __future__ import annotations
 
 from dataclasses import dataclass
