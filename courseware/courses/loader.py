@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable
@@ -23,6 +24,9 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PREFIX_RE = re.compile(r"^\d+-")
 # Front-matter lists whose items are not plain texts; their loaders check them.
 STRUCTURED_LISTS = {"terms", "words"}
+# Front-matter keys of the first edition that are gone, with what to do instead.
+REMOVED_KEYS = {"minutes": "'minutes' is no longer used: delete the line (the platform computes reading time "
+                           "from the word count)"}
 
 def slug_of(name: str) -> str:
     return PREFIX_RE.sub("", name.removesuffix(".md"))
@@ -75,6 +79,10 @@ class _Loader:
             line = mark.line + 2 if mark is not None else 1
             self.problem(rel, line, f"bad front matter: {getattr(e, 'problem', None) or e}")
             return None
+        except ValueError:      # YAML reads 2026-02-30 as a date, and no such day exists
+            line, bad = _bad_date(raw)
+            self.problem(rel, line + 1, f"bad front matter: {bad} is not a date (write dates as YYYY-MM-DD)")
+            return None
         if not isinstance(meta, dict):
             self.problem(rel, 2, "front matter must be a set of 'key: value' lines")
             return None
@@ -102,7 +110,10 @@ class _Loader:
         """Check front matter against `spec` (key -> (type, required)); report unknown keys."""
         ok = True
         for key in src.meta:
-            if key not in spec:
+            if key in REMOVED_KEYS and key not in spec:
+                self.problem(src.rel, self.key_line(src, key), REMOVED_KEYS[key])
+                ok = False
+            elif key not in spec:
                 self.problem(src.rel, self.key_line(src, key), f"unknown front matter key {key!r} "
                              f"(expected one of: {', '.join(spec)})")
                 ok = False
@@ -113,7 +124,12 @@ class _Loader:
                     ok = False
                 continue
             value = src.meta[key]
-            if typ is int and isinstance(value, bool) or not isinstance(value, typ):
+            if typ is date and (isinstance(value, datetime) or not isinstance(value, date)):
+                self.problem(src.rel, self.key_line(src, key),
+                             f"{key!r} must be a date written YYYY-MM-DD without quotes, e.g. 2026-12-01, "
+                             f"not {value!r}")
+                ok = False
+            elif typ is int and isinstance(value, bool) or not isinstance(value, typ):
                 self.problem(src.rel, self.key_line(src, key),
                              f"{key!r} must be {_type_name(typ)}, not {value!r}")
                 ok = False
@@ -133,8 +149,20 @@ class _Loader:
         return out.html, out.toc, out.has_h1
 
 
+def _bad_date(text: str) -> tuple[int, str]:
+    """The 1-based line and text of the first YYYY-MM-DD in `text` that names no real day."""
+    for i, line in enumerate(text.split("\n")):
+        for found in re.findall(r"\b\d{4}-\d\d-\d\d\b", line):
+            try:
+                date.fromisoformat(found)
+            except ValueError:
+                return i + 1, found
+    return 1, "a value"
+
+
 def _type_name(typ) -> str:
-    return {str: "a text", int: "a whole number", list: "a list", bool: "true or false"}.get(typ, str(typ))
+    return {str: "a text", int: "a whole number", list: "a list", bool: "true or false",
+            date: "a date (YYYY-MM-DD)"}.get(typ, str(typ))
 
 
 def load_course(root: Path | str, url_for_unit: Callable[[str, str], str] | None = None,
@@ -269,7 +297,7 @@ def _load_module(loader: _Loader, folder: Path, mslug: str, unit_srcs, link_map,
     units: list[Unit] = []
     orders: dict[int, str] = {}
     for uslug, src in unit_srcs:
-        umeta = loader.fields(src, {"title": (str, True), "order": (int, True), "minutes": (int, True),
+        umeta = loader.fields(src, {"title": (str, True), "order": (int, True), "checked": (date, True),
                                     "objectives": (list, True), "topics": (list, True)})
         html, toc, has_h1 = loader.render(src, fname, link_map, asset_url)
         if umeta is None:
@@ -277,8 +305,6 @@ def _load_module(loader: _Loader, folder: Path, mslug: str, unit_srcs, link_map,
         if has_h1:
             loader.problem(src.rel, loader.line_of(src, "# "), "start headings at '##': the page prints the "
                                                                "unit title as the only top-level heading")
-        if umeta["minutes"] <= 0:
-            loader.problem(src.rel, loader.key_line(src, "minutes"), "'minutes' must be more than 0")
         unknown = [t for t in umeta["topics"] if t not in TOPICS]
         if unknown:
             loader.problem(src.rel, loader.key_line(src, "topics"),
@@ -292,7 +318,7 @@ def _load_module(loader: _Loader, folder: Path, mslug: str, unit_srcs, link_map,
                            f"duplicate unit order {umeta['order']} (also {orders[umeta['order']]})")
         orders[umeta["order"]] = src.path.name
         units.append(Unit(slug=uslug, module_slug=mslug, title=umeta["title"], order=umeta["order"],
-                          minutes=umeta["minutes"], objectives=tuple(umeta["objectives"]),
+                          checked=umeta["checked"], objectives=tuple(umeta["objectives"]),
                           topics=tuple(umeta["topics"]), html=html, toc=toc, words=word_count(src.body)))
     if not unit_srcs:
         loader.problem(f"{fname}/", 1, "the module has no units")

@@ -135,6 +135,9 @@ def render_inline(text: str, ctx: RenderContext) -> str:
     return html
 
 
+_NOT_PROSE = re.compile(r"\[\^[^\]\s]*\]|^[ \t]*!download\b.*$", re.MULTILINE)   # footnote labels, directives
+
+
 def word_count(text: str) -> int:
-    """Words of Markdown prose, ignoring markup characters."""
-    return len(re.findall(r"[A-Za-zÀ-ÿ0-9][\w'’\-]*", text))
+    """Words of Markdown prose, ignoring markup characters, footnote labels and directive lines."""
+    return len(re.findall(r"[A-Za-zÀ-ÿ0-9][\w'’\-]*", _NOT_PROSE.sub(" ", text)))

@@ -1,7 +1,9 @@
 """The course structure: frozen dataclasses built once from modules/ and shared by every request."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from datetime import date
 from types import MappingProxyType
 
 from .rendering import Heading
@@ -19,6 +21,7 @@ TOPICS: dict[str, str] = {
     "funding": "Funding: ownership models, budgets and funding channels",
 }
 ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf"}
+WORDS_PER_MINUTE = 150      # reading speed of readers of English as a second language
 
 
 class ContentError(Exception):
@@ -35,7 +38,7 @@ class Unit:
     module_slug: str
     title: str
     order: int
-    minutes: int
+    checked: date               # when the unit was last reread against its references
     objectives: tuple[str, ...]
     topics: tuple[str, ...]
     html: str
@@ -45,6 +48,10 @@ class Unit:
     @property
     def key(self) -> tuple[str, str]:
         return (self.module_slug, self.slug)
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, math.ceil(self.words / WORDS_PER_MINUTE))
 
 
 @dataclass(frozen=True)
@@ -95,8 +102,8 @@ class Module:
         return (self.units[i - 1] if i > 0 else None, self.units[i + 1] if i + 1 < len(self.units) else None)
 
     @property
-    def minutes(self) -> int:
-        return sum(u.minutes for u in self.units)
+    def reading_minutes(self) -> int:
+        return sum(u.reading_minutes for u in self.units)
 
 
 @dataclass(frozen=True)

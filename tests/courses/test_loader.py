@@ -51,6 +51,19 @@ def test_rendering_of_a_unit():
     assert 'src="/course-assets/01-basics/images/demand.svg"' in html and 'alt="A bar chart' in html
 
 
+def test_reading_time_comes_from_the_word_count(tree):
+    """150 words a minute, rounded up, at least one minute; a module takes the sum of its units."""
+    unit = tree / "01-basics" / "02-second-unit.md"
+    unit.write_text(unit.read_text().replace("More details.", "word " * 301))
+    course = load_course(tree)
+    second = course.module("basics").unit("second-unit")
+    assert 301 < second.words <= 320 and second.reading_minutes == 3
+    first = course.module("basics").unit("first-steps")
+    assert first.words < 150 and first.reading_minutes == 1
+    assert course.module("basics").reading_minutes == 4
+    assert first.checked.isoformat() == "2026-12-01"
+
+
 def test_units_keep_their_identity_when_reordered(tree):
     first = tree / "01-basics" / "01-first-steps.md"
     first.write_text(first.read_text().replace("order: 1", "order: 3"))
@@ -63,11 +76,17 @@ def test_units_keep_their_identity_when_reordered(tree):
      "01-basics/02-second-unit.md:1: missing front matter"),
     (lambda r: (r / "01-basics/02-second-unit.md").write_text("---\ntitle: [unclosed\n---\nbody\n"),
      "01-basics/02-second-unit.md:3: bad front matter"),
-    (lambda r: _edit(r / "01-basics/02-second-unit.md", "minutes: 4\n", ""),
-     "01-basics/02-second-unit.md:2: front matter is missing 'minutes'"),
-    (lambda r: _edit(r / "01-basics/02-second-unit.md", "minutes: 4", "minutes: soon"),
-     "01-basics/02-second-unit.md:4: 'minutes' must be a whole number"),
-    (lambda r: _edit(r / "01-basics/02-second-unit.md", "minutes: 4", "minutes: 4\ncolour: red"),
+    (lambda r: _edit(r / "01-basics/02-second-unit.md", "checked: 2026-12-01\n", ""),
+     "01-basics/02-second-unit.md:2: front matter is missing 'checked'"),
+    (lambda r: _edit(r / "01-basics/02-second-unit.md", "checked: 2026-12-01", "checked: last week"),
+     "01-basics/02-second-unit.md:4: 'checked' must be a date written YYYY-MM-DD without quotes"),
+    (lambda r: _edit(r / "01-basics/02-second-unit.md", "checked: 2026-12-01", 'checked: "2026-12-01"'),
+     "01-basics/02-second-unit.md:4: 'checked' must be a date"),
+    (lambda r: _edit(r / "01-basics/02-second-unit.md", "checked: 2026-12-01", "checked: 2026-02-30"),
+     "01-basics/02-second-unit.md:4: bad front matter: 2026-02-30 is not a date"),
+    (lambda r: _edit(r / "01-basics/02-second-unit.md", "checked: 2026-12-01", "checked: 2026-12-01\nminutes: 4"),
+     "01-basics/02-second-unit.md:5: 'minutes' is no longer used: delete the line"),
+    (lambda r: _edit(r / "01-basics/02-second-unit.md", "checked: 2026-12-01", "checked: 2026-12-01\ncolour: red"),
      "01-basics/02-second-unit.md:5: unknown front matter key 'colour'"),
     (lambda r: _edit(r / "01-basics/02-second-unit.md", "order: 2", "order: 1"),
      "duplicate unit order 1"),

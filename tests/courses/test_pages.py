@@ -32,7 +32,8 @@ def test_module_outline_links_only_units_forum_and_assignment(client):
                "/modules/basics/forum/", "/modules/basics/assignment/"}
     assert {"/modules/basics/first-steps/", "/modules/basics/second-unit/"} <= links
     assert links <= allowed
-    assert "Explain the basics" in page and "about 5 min" in page and "V1G" in page
+    assert "Explain the basics" in page and "about 1 min" in page and "V1G" in page
+    assert "About 2 minutes of reading in all." in page
 
 
 def test_unit_page_with_previous_and_next(client, login_as, learner):
@@ -41,6 +42,7 @@ def test_unit_page_with_previous_and_next(client, login_as, learner):
     assert "<h1 id=\"unit-title\">First steps</h1>" in page
     assert 'rel="next" href="/modules/basics/second-unit/"' in page and 'rel="prev"' not in page
     assert 'href="#getting-started"' in page  # table of contents
+    assert "about 1 minute of reading" in page and "Content checked on 1 December 2026" in page
     page = client.get("/modules/basics/second-unit/").get_data(as_text=True)
     assert 'rel="prev" href="/modules/basics/first-steps/"' in page
 
