@@ -64,8 +64,9 @@ def content_check(path: Path | None) -> None:
         sys.exit(1)
     units = sum(len(m.units) for m in course.modules)
     words = sum(u.words for u in course.units)
+    questions = sum(len(u.questions) for u in course.units)
     click.echo(f"ok: {len(course.modules)} modules, {units} units, {words} words, "
-               f"{len(course.glossary)} glossary terms")
+               f"{len(course.glossary)} glossary terms, {questions} self-check questions")
 
 
 @click.group(cls=AppGroup)

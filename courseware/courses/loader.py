@@ -16,7 +16,9 @@ import yaml
 
 from .structure import (ASSET_SUFFIXES, TOPICS, Assignment, ContentError, Course, GlossaryTerm, Module, Page, Prompt,
                     Unit)
+from .questions import check_question_ids, check_questions_files, is_questions_file, load_unit_questions
 from .rendering import Heading, RenderContext, render, render_inline, word_count
+from .translations import is_translation
 
 RESERVED_SLUGS = {"forum", "assignment", "images", "prompts"}
 SPECIAL_FILES = {"module.md", "assignment.md", "glossary.md"}
@@ -195,8 +197,8 @@ def load_course(root: Path | str, url_for_unit: Callable[[str, str], str] | None
         unit_srcs = []
         unit_files: dict[str, str] = {}
         for path in sorted(folder.glob("*.md")):
-            if path.name in SPECIAL_FILES:
-                continue
+            if path.name in SPECIAL_FILES or is_questions_file(path.name) or is_translation(path.name):
+                continue    # not units: self-checks and translations belong to the file they sit beside
             uslug = slug_of(path.name)
             if not SLUG_RE.match(uslug) or uslug in RESERVED_SLUGS:
                 loader.problem(loader.rel(path), 1, f"the unit slug {uslug!r} is not allowed "
@@ -317,11 +319,16 @@ def _load_module(loader: _Loader, folder: Path, mslug: str, unit_srcs, link_map,
             loader.problem(src.rel, loader.key_line(src, "order"),
                            f"duplicate unit order {umeta['order']} (also {orders[umeta['order']]})")
         orders[umeta["order"]] = src.path.name
+        questions_title, questions = load_unit_questions(loader, src.path, len(umeta["objectives"]), fname,
+                                                         link_map, asset_url)
         units.append(Unit(slug=uslug, module_slug=mslug, title=umeta["title"], order=umeta["order"],
                           checked=umeta["checked"], objectives=tuple(umeta["objectives"]),
-                          topics=tuple(umeta["topics"]), html=html, toc=toc, words=word_count(src.body)))
+                          topics=tuple(umeta["topics"]), html=html, toc=toc, words=word_count(src.body),
+                          questions=questions, questions_title=questions_title))
     if not unit_srcs:
         loader.problem(f"{fname}/", 1, "the module has no units")
+    check_question_ids(loader, (q for u in units for q in u.questions))
+    check_questions_files(loader, folder, SPECIAL_FILES)
 
     assignment = _load_assignment(loader, folder, link_map, asset_url)
     prompts = _load_prompts(loader, folder, link_map, asset_url)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
 
+from .questions import Question
 from .rendering import Heading
 
 TOPICS: dict[str, str] = {
@@ -44,6 +45,8 @@ class Unit:
     html: str
     toc: tuple[Heading, ...]
     words: int
+    questions: tuple[Question, ...] = ()    # its self-check (questions.py); empty when it has none
+    questions_title: str = ""               # the self-check's own heading, if it sets one
 
     @property
     def key(self) -> tuple[str, str]:
