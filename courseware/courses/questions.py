@@ -496,3 +496,53 @@ class _Parser:
         if not answers:
             self.problem(number, howto)
         return answers
+
+
+# --- writing questions back in the file format (GIFT import) -----------------------------------------
+
+QUESTIONS_FILE_HEADER = "---\ntitle: Check your understanding\n---\n"
+_PLAIN_ANSWER = re.compile(r"^[\w][\w .()/+-]*$")
+
+
+def format_question(question: Question) -> str:
+    """One question in the `.questions.md` format; loading it gives back the same Markdown fields."""
+    lines = [f"## {question.id}", f"type: {question.type}", f"objective: {question.objective}"]
+    if question.type == NUMERIC:
+        lines.append(f"answer: {format_number(question.answer)}")
+        if question.tolerance:
+            lines.append(f"tolerance: {format_number(question.tolerance)}")
+        if question.unit:
+            lines.append(f"unit: {question.unit}")
+    if question.type == SHORT:
+        items = (a if _PLAIN_ANSWER.match(a) else '"' + a.replace("\\", "\\\\").replace('"', '\\"') + '"'
+                 for a in question.answers)
+        lines.append(f"answers: [{', '.join(items)}]")
+    lines += ["", question.stem, ""]
+    for option in question.options:
+        first, *rest = option.text.split("\n")
+        lines.append(f"- [{'x' if option.correct else ' '}] {first}")
+        lines += [f"  {text}" for text in rest]
+        lines += [f"  > {text}" if text else "  >" for text in option.feedback.split("\n")]
+    if question.type in (NUMERIC, SHORT):
+        for key, text in (("correct", question.correct_feedback), ("incorrect", question.incorrect_feedback)):
+            first, *rest = text.split("\n")
+            lines.append(f"{key}: {first}")
+            lines += [f"  {line}" for line in rest]
+    return "\n".join(lines) + "\n"
+
+
+def unwritable(question: Question) -> str:
+    """Why `question` cannot be written in the file format without changing it ('' when it can)."""
+    for line in question.stem.split("\n"):
+        if line.startswith("## ") or _OPTION_LINE.match(line) or _FEEDBACK_LINE.match(line):
+            return (f"a line of the question text starts with {line.split(' ')[0]!r}, which the questions file "
+                    "reads as the start of a question or an answer; reword that line")
+    for text in [o.text for o in question.options] + [question.correct_feedback, question.incorrect_feedback]:
+        rest = text.split("\n")[1:]
+        if any(not line.strip() or line != line.strip() or line.startswith(">") for line in rest):
+            return ("an answer or its feedback has blank lines or indented lines, which the questions file cannot "
+                    "hold; keep it to one paragraph")
+    for text in [question.stem] + [o.text for o in question.options] + [o.feedback for o in question.options]:
+        if any(line != line.rstrip() for line in text.split("\n")):
+            return "a line ends with spaces; remove them"
+    return ""
