@@ -67,6 +67,8 @@ def content_check(path: Path | None) -> None:
     questions = sum(len(u.questions) for u in course.units)
     click.echo(f"ok: {len(course.modules)} modules, {units} units, {words} words, "
                f"{len(course.glossary)} glossary terms, {questions} self-check questions")
+    for notice in course.notices:       # worth a look, never a failure
+        click.echo(f"notice: {notice}")
 
 
 def _loaded_course(path: Path | None):

@@ -15,8 +15,9 @@ from typing import Any, Callable
 import yaml
 
 from .structure import (ASSET_SUFFIXES, TOPICS, Assignment, ContentError, Course, GlossaryTerm, Module, Page, Prompt,
-                    Unit)
+                        Reference, Unit)
 from .questions import check_question_ids, check_questions_files, is_questions_file, load_unit_questions
+from .references import REFERENCES_FILE, load_references
 from .rendering import Heading, RenderContext, render, render_inline, word_count
 from .translations import is_translation
 
@@ -47,6 +48,9 @@ class _Loader:
     def __init__(self, root: Path):
         self.root = root
         self.problems: list[str] = []
+        self.references: dict[str, Reference] | None = {}   # id -> reference; None if references.yml is unreadable
+        self.reference_lines: dict[str, int] = {}       # id -> its line in references.yml
+        self.cited: dict[str, list[str]] = {}           # file -> reference ids it cites, in order
 
     # reporting
     def problem(self, rel: str, line: int, message: str) -> None:
@@ -144,10 +148,13 @@ class _Loader:
         return src.meta if ok else None
 
     def render(self, src: _Source, folder: str, link_map, asset_url) -> tuple[str, tuple[Heading, ...], bool]:
-        ctx = RenderContext(source=src.rel, folder=folder, link_map=link_map, asset_url=asset_url)
+        ctx = RenderContext(source=src.rel, folder=folder, link_map=link_map, asset_url=asset_url,
+                            references=self.references)
         out = render(src.body, ctx)
         for needle, message in ctx.problems:
             self.problem(src.rel, self.line_of(src, needle), message)
+        cited = self.cited.setdefault(src.rel, [])
+        cited.extend(ref_id for ref_id in ctx.cited if ref_id not in cited)
         return out.html, out.toc, out.has_h1
 
 
@@ -181,6 +188,17 @@ def load_course(root: Path | str, url_for_unit: Callable[[str, str], str] | None
         if rel.startswith("..") or Path(rel).suffix.lower() not in ASSET_SUFFIXES:
             return None
         return url_for_asset(rel) if (root / rel).is_file() else None
+
+    # The reference list first: every file may cite it.
+    if (root / REFERENCES_FILE).is_file():
+        entries = load_references(root / REFERENCES_FILE, lambda line, msg: loader.problem(REFERENCES_FILE, line, msg))
+        for ref, line in entries:
+            loader.references[ref.id], loader.reference_lines[ref.id] = ref, line
+        if not entries and loader.problems:
+            loader.references = None    # unreadable as a whole: footnotes cannot be checked against it
+    else:
+        loader.problem(REFERENCES_FILE, 1, "missing: the course needs a references.yml listing its sources "
+                                           "(see modules/README.md)")
 
     # Pass 1: every module's metadata and unit front matter, to know all link targets.
     module_dirs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
@@ -271,10 +289,24 @@ def load_course(root: Path | str, url_for_unit: Callable[[str, str], str] | None
 
     if loader.problems:
         raise ContentError(loader.problems)
+    citations = {ref_id: tuple(u for m in modules for u in m.units if ref_id in u.references)
+                 for ref_id in loader.references}
     return Course(title=course_meta["title"], version=str(course_meta["version"]),
                   tutor_organisation=course_meta["tutor_organisation"], summary=course_meta["summary"],
                   intro_html=intro_html, modules=tuple(modules), pages=MappingProxyType(pages),
-                  glossary=tuple(sorted(glossary.values(), key=lambda t: t.term.casefold())))
+                  glossary=tuple(sorted(glossary.values(), key=lambda t: t.term.casefold())),
+                  references=tuple(sorted(loader.references.values(), key=lambda r: r.title.casefold())),
+                  citations=MappingProxyType(citations), notices=tuple(_uncited(loader)))
+
+
+def _uncited(loader: _Loader):
+    """A notice for each reference nothing cites: worth a look, never an error."""
+    cited = {ref_id for ids in loader.cited.values() for ref_id in ids}
+    for ref_id in loader.references:
+        if ref_id not in cited:
+            yield (f"{REFERENCES_FILE}:{loader.reference_lines[ref_id]}: the reference {ref_id!r} is not cited "
+                   "anywhere in the course; "
+                   f"cite it as [^{ref_id}] where its facts are used, or remove it")
 
 
 def _folder_of(plan, mslug: str) -> str:
@@ -323,6 +355,7 @@ def _load_module(loader: _Loader, folder: Path, mslug: str, unit_srcs, link_map,
                                                          link_map, asset_url)
         units.append(Unit(slug=uslug, module_slug=mslug, title=umeta["title"], order=umeta["order"],
                           checked=umeta["checked"], objectives=tuple(umeta["objectives"]),
+                          references=tuple(loader.cited.get(src.rel, ())),
                           topics=tuple(umeta["topics"]), html=html, toc=toc, words=word_count(src.body),
                           questions=questions, questions_title=questions_title))
     if not unit_srcs:
@@ -405,8 +438,10 @@ def _load_glossary(loader: _Loader, folder: Path, mslug: str, link_map, asset_ur
             loader.problem(src.rel, loader.key_line(src, "terms"),
                            f"glossary entry {i + 1} must have exactly a 'term' and a 'definition', both texts")
             continue
-        ctx = RenderContext(source=src.rel, folder=folder.name, link_map=link_map, asset_url=asset_url)
+        ctx = RenderContext(source=src.rel, folder=folder.name, link_map=link_map, asset_url=asset_url,
+                            references=loader.references)
         definition = render_inline(item["definition"], ctx)
+        loader.cited.setdefault(src.rel, []).extend(ctx.cited)
         for _, message in ctx.problems:
             loader.problem(src.rel, loader.file_line(src, item["term"]), message)
         anchor = re.sub(r"[^a-z0-9]+", "-", item["term"].casefold()).strip("-")

@@ -4,15 +4,18 @@ Learner-written Markdown does NOT come through here: see courseware/core/safe_ma
 """
 from __future__ import annotations
 
+import html as htmllib
 import posixpath
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
 import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 EXTENSIONS = ["tables", "footnotes", "admonition", "attr_list", "def_list", "fenced_code", "sane_lists", "smarty"]
 
@@ -26,6 +29,9 @@ class RenderContext:
     link_map: dict[str, str]          # content-relative .md path -> page URL
     asset_url: callable               # content-relative asset path -> URL, or None if the file is missing
     problems: list[tuple[str, str]] = field(default_factory=list)  # (needle to locate the line, message)
+    references: Mapping[str, Any] | None = field(default_factory=dict)  # id -> Reference; None: list unreadable
+    reference_url: Callable[[str], str] = lambda ref_id: f"/references/#{ref_id}"
+    cited: list[str] = field(default_factory=list)                 # reference ids cited, in order (output)
 
 
 @dataclass(frozen=True)
@@ -48,8 +54,10 @@ class _LinkRewriter(Treeprocessor):
         self.ctx = ctx
 
     def run(self, root: etree.Element) -> None:
-        for el in root.iter():
-            if el.tag == "a" and el.get("href"):
+        for el in list(root.iter()):     # a list: some steps below change the tree
+            if el.tag == "a" and el.get("class") == "footnote-ref":
+                el.set("aria-label", f"Source {el.text}")
+            elif el.tag == "a" and el.get("href"):
                 self._link(el)
             elif el.tag == "img":
                 self._image(el)
@@ -57,6 +65,8 @@ class _LinkRewriter(Treeprocessor):
                 el.set("role", "note")
             elif el.tag == "table":
                 el.set("class", (el.get("class", "") + " content-table").strip())
+            elif el.tag == "div" and el.get("class") == "footnote":
+                _write_sources(el, self.ctx)
 
     def _resolve(self, target: str) -> str:
         return posixpath.normpath(posixpath.join(self.ctx.folder, target))
@@ -97,6 +107,72 @@ class _LinkRewriter(Treeprocessor):
         el.set("loading", "lazy")
 
 
+# A footnote label, and a footnote definition at the start of a line (as the footnotes extension reads them).
+_FOOTNOTE_LABEL = re.compile(r"\[\^([^\]\s]+)\]")
+_FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]]*)\]:", re.MULTILINE)
+_FENCE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
+_CODE_SPAN = re.compile(r"`[^`\n]*`")
+_SOURCE_PLACEHOLDER = "cwsource"     # the body the platform gives each footnote, replaced by _write_sources
+
+
+def _without_code(text: str) -> str:
+    """The text with code blocks and code spans blanked, so examples of syntax are not taken literally."""
+    return _CODE_SPAN.sub(" ", _FENCE.sub(lambda m: "\n" * m.group(0).count("\n"), text))
+
+
+def _cite(text: str, ctx: RenderContext) -> str:
+    """Check every footnote against the reference list; append a definition for each reference cited."""
+    prose = _without_code(text)
+    for m in _FOOTNOTE_DEFINITION.finditer(prose):
+        ctx.problems.append((m.group(0).strip(), f"local footnote definition [^{m.group(1)}]: is not allowed: "
+                             "cite a source from references.yml as [^its-id] (the platform writes the footnote), "
+                             "and put an explanation in a !!! note box; delete this line"))
+    for m in _FOOTNOTE_LABEL.finditer(prose):
+        label = m.group(1)
+        if prose.startswith(":", m.end()) and _FOOTNOTE_DEFINITION.match(prose, prose.rfind("\n", 0, m.start()) + 1):
+            continue
+        if ctx.references is None:
+            continue        # the reference list itself is broken, and reported: do not blame every footnote
+        if label not in ctx.references:
+            ctx.problems.append((m.group(0), f"footnote [^{label}] does not name a reference: use the id of an entry "
+                                             "in references.yml (add the source there first)"))
+        elif label not in ctx.cited:
+            ctx.cited.append(label)
+    return text + "".join(f"\n\n[^{ref_id}]: {_SOURCE_PLACEHOLDER}\n" for ref_id in ctx.cited)
+
+
+def _write_sources(div: etree.Element, ctx: RenderContext) -> None:
+    """Give the footnotes a heading and write each one from its reference: title (linked to the source),
+    publisher, date, and a link to its entry on the reference list."""
+    for i, child in enumerate(div):
+        if child.tag == "hr":
+            div.remove(child)
+            heading = etree.Element("h2")
+            heading.text = "Sources"
+            div.insert(i, heading)
+            break
+    for li in div.iter("li"):
+        ref = (ctx.references or {}).get(li.get("id", "").removeprefix("fn:"))
+        para = li.find("p")
+        if ref is None or para is None:
+            continue
+        backlinks = [a for a in para if a.get("class") == "footnote-backref"]
+        para.clear()
+        if ref.url:
+            link = etree.SubElement(para, "a", {"href": ref.url, "rel": "noopener"})
+            title = etree.SubElement(link, "cite")
+        else:
+            link = title = etree.SubElement(para, "cite")
+        title.text = AtomicString(ref.title)
+        link.tail = AtomicString(f". {ref.publisher}" + (f", {ref.date_text}. " if ref.date_text else ". "))
+        entry = etree.SubElement(para, "a", {"href": ctx.reference_url(ref.id)})
+        entry.text = AtomicString("About this source")
+        entry.tail = AtomicString(" ")
+        for backlink in backlinks:
+            backlink.set("aria-label", backlink.get("title", "Back to the text"))
+        para.extend(backlinks)
+
+
 class _CourseExtension(Extension):
     def __init__(self, ctx: RenderContext):
         super().__init__()
@@ -115,7 +191,7 @@ def render(text: str, ctx: RenderContext) -> Rendered:
 
     md = markdown.Markdown(extensions=[*EXTENSIONS, TocExtension(toc_depth="1-3"), _CourseExtension(ctx)],
                            output_format="html")
-    html = md.convert(text)
+    html = md.convert(_cite(text, ctx))
     flat: list[Heading] = []
 
     def walk(tokens):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
@@ -42,6 +42,7 @@ class Unit:
     checked: date               # when the unit was last reread against its references
     objectives: tuple[str, ...]
     topics: tuple[str, ...]
+    references: tuple[str, ...]     # ids of the references it cites, in the order first cited
     html: str
     toc: tuple[Heading, ...]
     words: int
@@ -118,6 +119,19 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """One source in modules/references.yml; units cite it as the footnote [^id]."""
+
+    id: str
+    title: str
+    publisher: str
+    date: str                   # the document's date as written (YYYY-MM-DD, YYYY-MM or YYYY); "" if none
+    date_text: str              # the same for people: "22 September 2023", "September 2023", "2023"; or ""
+    url: str                    # "" when the source has no web address
+    accessed: date | None       # when someone last opened it and checked the facts drawn from it
+
+
+@dataclass(frozen=True)
 class Course:
     title: str
     version: str
@@ -127,6 +141,9 @@ class Course:
     modules: tuple[Module, ...]
     pages: MappingProxyType  # slug -> Page
     glossary: tuple[GlossaryTerm, ...]
+    references: tuple[Reference, ...] = ()          # sorted by title
+    citations: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # ref id -> citing units
+    notices: tuple[str, ...] = ()                   # 'file:line: ...' worth a look, never an error
 
     def module(self, slug: str) -> Module | None:
         return next((m for m in self.modules if m.slug == slug), None)

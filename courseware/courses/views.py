@@ -107,6 +107,12 @@ def further_reading():
     return render_template("courses/page.html", course=get_course(), page=page)
 
 
+@bp.get("/references/")
+def references():
+    """The course's dated reference list; every footnote in the units links to an entry here."""
+    return render_template("courses/references.html", course=get_course())
+
+
 @bp.get("/course-assets/<path:filename>")
 def asset(filename: str):
     """Images and figures from the module folders, cached by browsers for a day."""

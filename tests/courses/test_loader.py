@@ -42,7 +42,8 @@ def test_rendering_of_a_unit():
     html = unit.html
     assert '<h2 id="getting-started">Getting started</h2>' in html
     assert [(h.level, h.id, h.title) for h in unit.toc] == [(2, "getting-started", "Getting started"),
-                                                           (3, "a-smaller-heading", "A smaller heading")]
+                                                           (3, "a-smaller-heading", "A smaller heading"),
+                                                           (2, "sources", "Sources")]
     assert "<table" in html and "<th>Mode</th>" in html
     assert 'class="footnote"' in html
     assert 'class="admonition key-points" role="note"' in html
@@ -54,7 +55,7 @@ def test_rendering_of_a_unit():
 def test_reading_time_comes_from_the_word_count(tree):
     """150 words a minute, rounded up, at least one minute; a module takes the sum of its units."""
     unit = tree / "01-basics" / "02-second-unit.md"
-    unit.write_text(unit.read_text().replace("More details.", "word " * 301))
+    unit.write_text(unit.read_text().replace("More details,", "word " * 301))
     course = load_course(tree)
     second = course.module("basics").unit("second-unit")
     assert 301 < second.words <= 320 and second.reading_minutes == 3

@@ -34,7 +34,7 @@ GUESTS = (200, REDIRECT, REDIRECT, REDIRECT, REDIRECT)  # signing in or up: the 
 GET_RULES = {
     "core.healthz": PUBLIC, "static": PUBLIC, "courses.asset": PUBLIC,
     "courses.home": PUBLIC, "courses.module_list": PUBLIC, "courses.module_outline": PUBLIC,
-    "courses.glossary": PUBLIC, "courses.further_reading": PUBLIC,
+    "courses.glossary": PUBLIC, "courses.further_reading": PUBLIC, "courses.references": PUBLIC,
     "pages.privacy": PUBLIC, "pages.accessibility": PUBLIC,
     "certificates.verify": PUBLIC, "certificates.issuer": PUBLIC, "certificates.status_list": PUBLIC,
     "accounts.login": GUESTS, "accounts.register": GUESTS,
