@@ -17,6 +17,7 @@ import yaml
 from .structure import (ASSET_SUFFIXES, TOPICS, Assignment, ContentError, Course, GlossaryTerm, Module, Page, Prompt,
                         Reference, Unit)
 from .questions import check_question_ids, check_questions_files, is_questions_file, load_unit_questions
+from .figures import FIGURES_FOLDER, Figure, read_figure
 from .references import REFERENCES_FILE, load_references
 from .rendering import Heading, RenderContext, render, render_inline, word_count
 from .translations import is_translation
@@ -51,6 +52,7 @@ class _Loader:
         self.references: dict[str, Reference] | None = {}   # id -> reference; None if references.yml is unreadable
         self.reference_lines: dict[str, int] = {}       # id -> its line in references.yml
         self.cited: dict[str, list[str]] = {}           # file -> reference ids it cites, in order
+        self.figures: dict[str, Figure | None] = {}     # content-relative .svg path -> figure (None: unusable)
 
     # reporting
     def problem(self, rel: str, line: int, message: str) -> None:
@@ -147,9 +149,20 @@ class _Loader:
                 ok = False
         return src.meta if ok else None
 
+    def figure(self, rel: str) -> Figure | None:
+        """The figure in a content-relative .svg file, read and checked once; its problems reported once."""
+        if rel not in self.figures:
+            path = self.root / rel
+            self.figures[rel] = None
+            if not rel.startswith("..") and path.is_file():
+                self.figures[rel], problems = read_figure(path)
+                for line, message in problems:
+                    self.problem(rel, line, message)
+        return self.figures[rel]
+
     def render(self, src: _Source, folder: str, link_map, asset_url) -> tuple[str, tuple[Heading, ...], bool]:
         ctx = RenderContext(source=src.rel, folder=folder, link_map=link_map, asset_url=asset_url,
-                            references=self.references)
+                            references=self.references, figure=self.figure)
         out = render(src.body, ctx)
         for needle, message in ctx.problems:
             self.problem(src.rel, self.line_of(src, needle), message)
@@ -327,6 +340,9 @@ def _load_module(loader: _Loader, folder: Path, mslug: str, unit_srcs, link_map,
     if meta and meta.get("forum_posts_required", 2) < 0:
         loader.problem(module_src.rel, loader.key_line(module_src, "forum_posts_required"),
                        "'forum_posts_required' must be 0 or more")
+
+    for svg in sorted((folder / FIGURES_FOLDER).glob("*.svg")):
+        loader.figure(loader.rel(svg))      # every figure is checked, even one no unit shows yet
 
     units: list[Unit] = []
     orders: dict[int, str] = {}

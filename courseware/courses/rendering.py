@@ -17,6 +17,8 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from .figures import is_figure_path
+
 EXTENSIONS = ["tables", "footnotes", "admonition", "attr_list", "def_list", "fenced_code", "sane_lists", "smarty"]
 
 
@@ -32,6 +34,7 @@ class RenderContext:
     references: Mapping[str, Any] | None = field(default_factory=dict)  # id -> Reference; None: list unreadable
     reference_url: Callable[[str], str] = lambda ref_id: f"/references/#{ref_id}"
     cited: list[str] = field(default_factory=list)                 # reference ids cited, in order (output)
+    figure: Callable[[str], Any] | None = None    # content-relative .svg path -> figures.Figure, None if unusable
 
 
 @dataclass(frozen=True)
@@ -49,13 +52,19 @@ class Rendered:
 
 
 class _LinkRewriter(Treeprocessor):
+    """Resolves and checks links and images, and turns the course's own constructs into HTML: figures,
+    footnotes written from references, tables."""
+
     def __init__(self, md, ctx: RenderContext):
         super().__init__(md)
         self.ctx = ctx
+        self.figure_images: set[int] = set()     # id() of the <img> elements that became figures
 
     def run(self, root: etree.Element) -> None:
         for el in list(root.iter()):     # a list: some steps below change the tree
-            if el.tag == "a" and el.get("class") == "footnote-ref":
+            if el.tag == "p" and _lone_image(el) is not None:
+                self._figure(el)
+            elif el.tag == "a" and el.get("class") == "footnote-ref":
                 el.set("aria-label", f"Source {el.text}")
             elif el.tag == "a" and el.get("href"):
                 self._link(el)
@@ -92,10 +101,43 @@ class _LinkRewriter(Treeprocessor):
                 return
             el.set("href", url)
 
+    def _figure(self, para: etree.Element) -> None:
+        """A figure's image alone in its paragraph becomes a numbered <figure> with its caption and, under a
+        disclosure, its text description (both from the SVG)."""
+        img = para[0]
+        rel = self._resolve(img.get("src", ""))
+        if self.ctx.figure is None or not is_figure_path(rel):
+            return
+        figure = self.ctx.figure(rel)
+        if figure is None:
+            return      # missing or broken: reported against the image or the SVG
+        self.figure_images.add(id(img))
+        number = len(self.figure_images)
+        para.tag, para.text = "figure", None
+        para.attrib.clear()
+        para.set("class", "figure")
+        para.set("id", f"figure-{number}")
+        caption = etree.Element("figcaption")
+        label = etree.SubElement(caption, "span", {"class": "figure-number"})
+        label.text = AtomicString(f"Figure {number}:")
+        label.tail = AtomicString(f" {figure.title}")
+        para.insert(0, caption)
+        details = etree.SubElement(para, "details", {"class": "figure-description"})
+        summary = etree.SubElement(details, "summary")
+        summary.text = AtomicString("Text description")
+        hidden = etree.SubElement(summary, "span", {"class": "visually-hidden"})
+        hidden.text = AtomicString(f" of figure {number}")
+        for paragraph in figure.description:
+            etree.SubElement(details, "p").text = AtomicString(paragraph)
+
     def _image(self, el: etree.Element) -> None:
         src = el.get("src", "")
         if not el.get("alt", "").strip():
             self.ctx.problems.append((src, f"image {src!r} has no alt text"))
+        if is_figure_path(self._resolve(src)) and id(el) not in self.figure_images and self.ctx.figure is not None:
+            if self.ctx.figure(self._resolve(src)) is not None:
+                self.ctx.problems.append((src, f"the figure {src!r} must stand alone in its own paragraph: put a "
+                                               "blank line before and after it"))
         if urlsplit(src).scheme or src.startswith("//"):
             self.ctx.problems.append((src, f"image {src!r} is not in the module folder; keep images local"))
             return
@@ -105,6 +147,13 @@ class _LinkRewriter(Treeprocessor):
             return
         el.set("src", url)
         el.set("loading", "lazy")
+
+
+def _lone_image(para: etree.Element) -> etree.Element | None:
+    """The <img> that is all a paragraph holds, or None."""
+    if len(para) == 1 and para[0].tag == "img" and not (para.text or "").strip() and not (para[0].tail or "").strip():
+        return para[0]
+    return None
 
 
 # A footnote label, and a footnote definition at the start of a line (as the footnotes extension reads them).

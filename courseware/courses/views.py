@@ -14,6 +14,8 @@ from .page_cache import cached_page
 bp = Blueprint("courses", __name__)
 
 ASSET_MAX_AGE = 24 * 60 * 60
+# An SVG opened on its own is a document: it may style itself, and nothing else (no scripts, no loads, no frames).
+SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; sandbox"
 
 
 def _progress():
@@ -119,5 +121,10 @@ def asset(filename: str):
     if Path(filename).suffix.lower() not in ASSET_SUFFIXES:
         abort(404)
     # send_from_directory refuses paths that leave the folder (404).
-    return send_from_directory(current_app.config["CONTENT_DIR"], filename, max_age=ASSET_MAX_AGE,
-                               conditional=True)
+    response = send_from_directory(current_app.config["CONTENT_DIR"], filename, max_age=ASSET_MAX_AGE,
+                                   conditional=True)
+    if Path(filename).suffix.lower() == ".svg":
+        response.mimetype = "image/svg+xml"
+        response.headers["Content-Security-Policy"] = SVG_CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
