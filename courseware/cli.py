@@ -53,6 +53,7 @@ def content() -> None:
 def content_check(path: Path | None) -> None:
     """Validate every module; exit non-zero with file:line messages on any problem."""
     from .courses.content import ContentError, load_course
+    from .courses.translations import translation_report
 
     root = path or Path(current_app.config["CONTENT_DIR"])
     try:
@@ -67,6 +68,8 @@ def content_check(path: Path | None) -> None:
     questions = sum(len(u.questions) for u in course.units)
     click.echo(f"ok: {len(course.modules)} modules, {units} units, {words} words, "
                f"{len(course.glossary)} glossary terms, {questions} self-check questions")
+    for line in translation_report(course):     # missing translations: information, never a failure
+        click.echo(f"info: {line}")
     for notice in course.notices:       # worth a look, never a failure
         click.echo(f"notice: {notice}")
 

@@ -76,11 +76,13 @@ def init_app(app: Flask) -> None:
                 raise
 
 
-def get_course() -> Course:
+def get_course(language: str | None = None) -> Course:
+    """The course; with a language ('de', 'fr', 'nl'), the course read in it: translated texts where they exist,
+    English elsewhere (each object's `language` says which). Built once at load time, not per request."""
     state = current_app.extensions["courseware.content"]
     if state["course"] is None:
         raise state["error"] or ContentError(["the course is not loaded"])
-    return state["course"]
+    return state["course"].localized(language) if language else state["course"]
 
 
 def reload_course(app: Flask) -> Course:

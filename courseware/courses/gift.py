@@ -18,6 +18,7 @@ from typing import Callable
 
 from .questions import (ID_RE, MULTIPLE, NUMERIC, QUESTIONS_FILE_HEADER, SHORT, SINGLE, TRUE_FALSE, Option,
                         Question, format_number, format_question, parse_number, questions_file_of, unwritable)
+from .translations import unit_file
 
 FORMATS = ("moodle", "markdown", "plain", "html")
 _SPECIAL = "\\~=#{}:"
@@ -493,18 +494,6 @@ def _markdown_fields(q: Question) -> Question:
                    options=tuple(replace(o, html="", feedback_html="") for o in q.options))
 
 
-def _unit_file(root: Path, module_slug: str, unit_slug: str) -> Path | None:
-    from .loader import slug_of
-    from .questions import is_questions_file
-    from .translations import is_translation
-
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and slug_of(p.name) == module_slug):
-        for path in sorted(folder.glob("*.md")):
-            if slug_of(path.name) == unit_slug and not is_questions_file(path.name) and not is_translation(path.name):
-                return path
-    return None
-
-
 def _write_atomically(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".import-", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -527,7 +516,7 @@ def import_gift(root: Path, course, module_slug: str, unit_slug: str, gift_path:
     if module is None:
         raise GiftError([f"no module {module_slug!r}; the modules are: {', '.join(m.slug for m in course.modules)}"])
     unit = module.unit(unit_slug)
-    unit_path = _unit_file(root, module_slug, unit_slug)
+    unit_path = unit_file(root, module_slug, unit_slug)
     if unit is None or unit_path is None:
         raise GiftError([f"no unit {unit_slug!r} in module {module_slug!r}; its units are: "
                          f"{', '.join(u.slug for u in module.units)}"])

@@ -20,7 +20,7 @@ from .questions import check_question_ids, check_questions_files, is_questions_f
 from .figures import FIGURES_FOLDER, Figure, read_figure
 from .references import REFERENCES_FILE, load_references
 from .rendering import Heading, RenderContext, render, render_inline, word_count
-from .translations import is_translation
+from .translations import is_translation, load_with_translations, read_translation
 
 RESERVED_SLUGS = {"forum", "assignment", "images", "prompts"}
 SPECIAL_FILES = {"module.md", "assignment.md", "glossary.md"}
@@ -43,12 +43,17 @@ class _Source:
     meta: dict[str, Any]
     body: str
     body_line: int          # line number of the first body line
+    language: str = "en"    # or the language of the translation it was read from (translations.py)
 
 
 class _Loader:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, language: str | None = None, memo: dict | None = None):
         self.root = root
         self.problems: list[str] = []
+        self.language = language            # None: English; else read <name>.<language>.md where it exists
+        self.translated: list[str] = []     # English paths of the files read in their translation
+        self.untranslated: list[str] = []   # English paths of the files read in English for want of one
+        self.memo = {} if memo is None else memo    # what was rendered, shared by the loads of every language
         self.references: dict[str, Reference] | None = {}   # id -> reference; None if references.yml is unreadable
         self.reference_lines: dict[str, int] = {}       # id -> its line in references.yml
         self.cited: dict[str, list[str]] = {}           # file -> reference ids it cites, in order
@@ -62,7 +67,17 @@ class _Loader:
         return path.relative_to(self.root).as_posix()
 
     # files
-    def read(self, path: Path) -> _Source | None:
+    def read(self, path: Path, original: bool = False) -> _Source | None:
+        """The file's front matter and body, read once for the loads of every language; in a language's load,
+        its translation where there is one, checked against it (translations.py)."""
+        if self.language and not original:
+            return read_translation(self, path)
+        read = self.memo.setdefault("read", {})
+        if path not in read:
+            read[path] = self._read(path)
+        return read[path]
+
+    def _read(self, path: Path) -> _Source | None:
         rel = self.rel(path)
         try:
             text = path.read_text(encoding="utf-8")
@@ -161,9 +176,13 @@ class _Loader:
         return self.figures[rel]
 
     def render(self, src: _Source, folder: str, link_map, asset_url) -> tuple[str, tuple[Heading, ...], bool]:
-        ctx = RenderContext(source=src.rel, folder=folder, link_map=link_map, asset_url=asset_url,
-                            references=self.references, figure=self.figure)
-        out = render(src.body, ctx)
+        rendered = self.memo.setdefault("render", {})
+        key = (src.rel, src.body_line, folder, src.body)
+        if key not in rendered:     # else the same text was rendered in another language's load: reuse it
+            ctx = RenderContext(source=src.rel, folder=folder, link_map=link_map, asset_url=asset_url,
+                                references=self.references, figure=self.figure)
+            rendered[key] = (render(src.body, ctx), ctx)
+        out, ctx = rendered[key]
         for needle, message in ctx.problems:
             self.problem(src.rel, self.line_of(src, needle), message)
         cited = self.cited.setdefault(src.rel, [])
@@ -189,11 +208,19 @@ def _type_name(typ) -> str:
 
 def load_course(root: Path | str, url_for_unit: Callable[[str, str], str] | None = None,
                 url_for_asset: Callable[[str], str] | None = None) -> Course:
-    """Read and check the whole tree under `root`. Raises ContentError listing every problem."""
+    """Read and check the whole tree under `root`, in English and in every translation (translations.py).
+    Raises ContentError listing every problem."""
+    return load_with_translations(lambda language, memo: _load_language(root, url_for_unit, url_for_asset,
+                                                                         language, memo), Path(root))
+
+
+def _load_language(root: Path | str, url_for_unit: Callable[[str, str], str] | None,
+                   url_for_asset: Callable[[str], str] | None, language: str | None, memo: dict) -> Course:
+    """The course read in `language` (None: English), its translated files where they exist."""
     root = Path(root)
     url_for_unit = url_for_unit or (lambda m, u: f"/modules/{m}/{u}/")
     url_for_asset = url_for_asset or (lambda p: f"/course-assets/{p}")
-    loader = _Loader(root)
+    loader = _Loader(root, language, memo)
     if not root.is_dir():
         raise ContentError([f"{root}: the content folder does not exist"])
 
@@ -242,7 +269,7 @@ def load_course(root: Path | str, url_for_unit: Callable[[str, str], str] | None
             src = loader.read(path)
             if src is not None:
                 unit_srcs.append((uslug, src))
-                link_map[src.rel] = url_for_unit(mslug, uslug)
+                link_map[loader.rel(path)] = url_for_unit(mslug, uslug)    # links name English files
         plan.append((folder, mslug, unit_srcs))
 
     # Pass 2: build each module.
@@ -284,7 +311,7 @@ def load_course(root: Path | str, url_for_unit: Callable[[str, str], str] | None
         meta = loader.fields(src, {"title": (str, True)})
         html, toc, _ = loader.render(src, "", link_map, asset_url)
         if meta:
-            pages[slug_of(name)] = Page(slug_of(name), meta["title"], html, toc)
+            pages[slug_of(name)] = Page(slug_of(name), meta["title"], html, toc, language=src.language)
 
     glossary: dict[str, GlossaryTerm] = {}
     for m in modules:
@@ -309,7 +336,9 @@ def load_course(root: Path | str, url_for_unit: Callable[[str, str], str] | None
                   intro_html=intro_html, modules=tuple(modules), pages=MappingProxyType(pages),
                   glossary=tuple(sorted(glossary.values(), key=lambda t: t.term.casefold())),
                   references=tuple(sorted(loader.references.values(), key=lambda r: r.title.casefold())),
-                  citations=MappingProxyType(citations), notices=tuple(_uncited(loader)))
+                  citations=MappingProxyType(citations), notices=tuple(_uncited(loader)),
+                  language=language or "en", translated=tuple(loader.translated),
+                  untranslated=tuple(loader.untranslated))
 
 
 def _uncited(loader: _Loader):
@@ -373,7 +402,7 @@ def _load_module(loader: _Loader, folder: Path, mslug: str, unit_srcs, link_map,
                           checked=umeta["checked"], objectives=tuple(umeta["objectives"]),
                           references=tuple(loader.cited.get(src.rel, ())),
                           topics=tuple(umeta["topics"]), html=html, toc=toc, words=word_count(src.body),
-                          questions=questions, questions_title=questions_title))
+                          questions=questions, questions_title=questions_title, language=src.language))
     if not unit_srcs:
         loader.problem(f"{fname}/", 1, "the module has no units")
     check_question_ids(loader, (q for u in units for q in u.questions))
@@ -389,7 +418,7 @@ def _load_module(loader: _Loader, folder: Path, mslug: str, unit_srcs, link_map,
                   forum_posts_required=meta.get("forum_posts_required", 2),
                   anonymous_marking=meta.get("anonymous_marking", False), intro_html=intro_html,
                   units=tuple(sorted(units, key=lambda u: u.order)), assignment=assignment,
-                  prompts=prompts, glossary=glossary)
+                  prompts=prompts, glossary=glossary, language=module_src.language)
 
 
 def _load_assignment(loader: _Loader, folder: Path, link_map, asset_url) -> Assignment | None:
@@ -412,11 +441,13 @@ def _load_assignment(loader: _Loader, folder: Path, link_map, asset_url) -> Assi
     if not meta["criteria"]:
         loader.problem(src.rel, loader.key_line(src, "criteria"), "list at least one grading criterion")
         return None
-    return Assignment(title=meta["title"], words=(words[0], words[1]), criteria=tuple(meta["criteria"]), html=html)
+    return Assignment(title=meta["title"], words=(words[0], words[1]), criteria=tuple(meta["criteria"]), html=html,
+                      language=src.language)
 
 
 def _load_prompts(loader: _Loader, folder: Path, link_map, asset_url) -> tuple[Prompt, ...] | None:
-    files = sorted((folder / "prompts").glob("*.md")) if (folder / "prompts").is_dir() else []
+    files = sorted(p for p in (folder / "prompts").glob("*.md") if not is_translation(p.name)) \
+        if (folder / "prompts").is_dir() else []
     if not files:
         loader.problem(f"{folder.name}/prompts/", 1, "missing: every module needs at least one discussion prompt")
         return None
@@ -433,7 +464,7 @@ def _load_prompts(loader: _Loader, folder: Path, link_map, asset_url) -> tuple[P
             loader.problem(src.rel, src.body_line, "the prompt has no text")
             continue
         prompts.append(Prompt(slug=slug_of(path.name), title=meta["title"], order=meta["order"],
-                              body=src.body.strip(), html=html))
+                              body=src.body.strip(), html=html, language=src.language))
     return tuple(sorted(prompts, key=lambda p: p.order))
 
 
@@ -462,6 +493,6 @@ def _load_glossary(loader: _Loader, folder: Path, mslug: str, link_map, asset_ur
             loader.problem(src.rel, loader.file_line(src, item["term"]), message)
         anchor = re.sub(r"[^a-z0-9]+", "-", item["term"].casefold()).strip("-")
         terms.append(GlossaryTerm(term=item["term"].strip(), anchor=anchor, definition_html=definition,
-                                  module_slug=mslug))
+                                  module_slug=mslug, language=src.language))
     return tuple(sorted(terms, key=lambda t: t.term.casefold()))
 

@@ -162,8 +162,12 @@ def _score_numeric(question: Question, submitted: str) -> Score:
 # --- reading a questions file ------------------------------------------------------------------------
 
 def questions_file_of(unit_path: Path) -> Path:
-    """`what-is-smart-charging.md` -> `what-is-smart-charging.questions.md` (beside the English unit)."""
-    return unit_path.with_name(unit_path.name.removesuffix(".md") + QUESTIONS_SUFFIX)
+    """`what-is-smart-charging.md` (or its translation `what-is-smart-charging.de.md`) ->
+    `what-is-smart-charging.questions.md`: the English questions file (the loader finds its translation)."""
+    from .translations import split_translation
+
+    name, _ = split_translation(unit_path.name)
+    return unit_path.with_name(name.removesuffix(".md") + QUESTIONS_SUFFIX)
 
 
 def is_questions_file(name: str) -> bool:

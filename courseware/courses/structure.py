@@ -48,6 +48,7 @@ class Unit:
     words: int
     questions: tuple[Question, ...] = ()    # its self-check (questions.py); empty when it has none
     questions_title: str = ""               # the self-check's own heading, if it sets one
+    language: str = "en"                 # the language of the file it was read from (translations.py)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -64,6 +65,7 @@ class Assignment:
     words: tuple[int, int]
     criteria: tuple[str, ...]
     html: str
+    language: str = "en"                 # the language of the file it was read from (translations.py)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class Prompt:
     order: int
     body: str       # Markdown, for seeding the forum
     html: str
+    language: str = "en"                 # the language of the file it was read from (translations.py)
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,7 @@ class GlossaryTerm:
     anchor: str
     definition_html: str
     module_slug: str
+    language: str = "en"                 # the language of the file it was read from (translations.py)
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,7 @@ class Module:
     assignment: Assignment
     prompts: tuple[Prompt, ...]
     glossary: tuple[GlossaryTerm, ...]
+    language: str = "en"                 # the language of the file it was read from (translations.py)
 
     def unit(self, slug: str) -> Unit | None:
         return next((u for u in self.units if u.slug == slug), None)
@@ -116,6 +121,7 @@ class Page:
     title: str
     html: str
     toc: tuple[Heading, ...]
+    language: str = "en"                 # the language of the file it was read from (translations.py)
 
 
 @dataclass(frozen=True)
@@ -144,9 +150,22 @@ class Course:
     references: tuple[Reference, ...] = ()          # sorted by title
     citations: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # ref id -> citing units
     notices: tuple[str, ...] = ()                   # 'file:line: ...' worth a look, never an error
+    # Translations (translations.py): this course is read in `language`; each text object says by its own
+    # `language` whether it is translated or shown in English. `translations` (language -> Course, English
+    # included) is shared by all of them; `untranslated` lists the files shown in English.
+    language: str = "en"
+    translated: tuple[str, ...] = ()                # English paths of the files read in their translation
+    untranslated: tuple[str, ...] = ()
+    translations: MappingProxyType = field(default_factory=lambda: MappingProxyType({}), compare=False, repr=False)
 
     def module(self, slug: str) -> Module | None:
         return next((m for m in self.modules if m.slug == slug), None)
+
+    def localized(self, language: str | None) -> Course:
+        """The course in `language` ('de', 'fr', 'nl'): translated texts where they exist, English elsewhere.
+        Slugs, orders, progress keys and question ids are the same in every language. Unknown or no language
+        gives the English course."""
+        return self.translations.get(language) or self.translations.get("en") or self
 
     @property
     def units(self) -> tuple[Unit, ...]:

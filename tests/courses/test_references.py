@@ -120,7 +120,8 @@ def test_content_check_lists_uncited_references_as_notices_after_ok(runner):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("ok: 2 modules")
-    assert lines[1:] == ["notice: references.yml:16: the reference 'fixture-uncited' is not cited anywhere in the "
+    notices = [line for line in lines[1:] if not line.startswith("info: ")]   # info: translations missing
+    assert notices == ["notice: references.yml:16: the reference 'fixture-uncited' is not cited anywhere in the "
                          "course; cite it as [^fixture-uncited] where its facts are used, or remove it"]
 
 
