@@ -5,6 +5,7 @@ and raises one ContentError listing every problem as 'file:line: message'.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,11 +15,12 @@ from typing import Any, Callable
 
 import yaml
 
-from .structure import (ASSET_SUFFIXES, TOPICS, Assignment, ContentError, Course, GlossaryTerm, Module, Page, Prompt,
-                        Reference, Unit)
+from .structure import (ASSET_SUFFIXES, TOPICS, Assignment, ContentError, Course, Download, GlossaryTerm, Module,
+                        Page, Prompt, Reference, Unit)
 from .questions import check_question_ids, check_questions_files, is_questions_file, load_unit_questions
 from .figures import FIGURES_FOLDER, Figure, read_figure
 from .references import REFERENCES_FILE, load_references
+from .spreadsheets import build_xlsx, check_totals
 from .rendering import Heading, RenderContext, render, render_inline, word_count
 from .translations import is_translation, load_with_translations, read_translation
 
@@ -58,6 +60,8 @@ class _Loader:
         self.reference_lines: dict[str, int] = {}       # id -> its line in references.yml
         self.cited: dict[str, list[str]] = {}           # file -> reference ids it cites, in order
         self.figures: dict[str, Figure | None] = {}     # content-relative .svg path -> figure (None: unusable)
+        self.downloads: dict[str, tuple[Download, str]] = {}   # slug -> (spreadsheet, the file whose table it is)
+        self.url_for_download: Callable[[str], str] = lambda slug: f"/downloads/{slug}.xlsx"
 
     # reporting
     def problem(self, rel: str, line: int, message: str) -> None:
@@ -175,16 +179,24 @@ class _Loader:
                     self.problem(rel, line, message)
         return self.figures[rel]
 
-    def render(self, src: _Source, folder: str, link_map, asset_url) -> tuple[str, tuple[Heading, ...], bool]:
+    def render(self, src: _Source, folder: str, link_map, asset_url,
+               download: Callable | None = None) -> tuple[str, tuple[Heading, ...], bool]:
+        """`download` builds the spreadsheet of a table with a !download line (units only)."""
         rendered = self.memo.setdefault("render", {})
         key = (src.rel, src.body_line, folder, src.body)
         if key not in rendered:     # else the same text was rendered in another language's load: reuse it
             ctx = RenderContext(source=src.rel, folder=folder, link_map=link_map, asset_url=asset_url,
-                                references=self.references, figure=self.figure)
+                                references=self.references, figure=self.figure, download=download)
             rendered[key] = (render(src.body, ctx), ctx)
         out, ctx = rendered[key]
         for needle, message in ctx.problems:
             self.problem(src.rel, self.line_of(src, needle), message)
+        for spec, made in ctx.made:
+            if spec.slug in self.downloads:
+                self.problem(src.rel, self.line_of(src, spec.line), f"the download name {spec.slug!r} is already "
+                             f"used in {self.downloads[spec.slug][1]}: give each spreadsheet its own name")
+            else:
+                self.downloads[spec.slug] = (made, src.rel)
         cited = self.cited.setdefault(src.rel, [])
         cited.extend(ref_id for ref_id in ctx.cited if ref_id not in cited)
         return out.html, out.toc, out.has_h1
@@ -337,6 +349,7 @@ def _load_language(root: Path | str, url_for_unit: Callable[[str, str], str] | N
                   glossary=tuple(sorted(glossary.values(), key=lambda t: t.term.casefold())),
                   references=tuple(sorted(loader.references.values(), key=lambda r: r.title.casefold())),
                   citations=MappingProxyType(citations), notices=tuple(_uncited(loader)),
+                  downloads=MappingProxyType({slug: made for slug, (made, _) in loader.downloads.items()}),
                   language=language or "en", translated=tuple(loader.translated),
                   untranslated=tuple(loader.untranslated))
 
@@ -378,7 +391,8 @@ def _load_module(loader: _Loader, folder: Path, mslug: str, unit_srcs, link_map,
     for uslug, src in unit_srcs:
         umeta = loader.fields(src, {"title": (str, True), "order": (int, True), "checked": (date, True),
                                     "objectives": (list, True), "topics": (list, True)})
-        html, toc, has_h1 = loader.render(src, fname, link_map, asset_url)
+        html, toc, has_h1 = loader.render(src, fname, link_map, asset_url,
+                                          download=_spreadsheet_builder(loader, mslug, uslug, umeta))
         if umeta is None:
             continue
         if has_h1:
@@ -419,6 +433,22 @@ def _load_module(loader: _Loader, folder: Path, mslug: str, unit_srcs, link_map,
                   anonymous_marking=meta.get("anonymous_marking", False), intro_html=intro_html,
                   units=tuple(sorted(units, key=lambda u: u.order)), assignment=assignment,
                   prompts=prompts, glossary=glossary, language=module_src.language)
+
+
+def _spreadsheet_builder(loader: _Loader, mslug: str, uslug: str, umeta: dict | None) -> Callable:
+    """What a unit's renderer calls to turn a table with a !download line into a spreadsheet."""
+    checked = umeta["checked"] if umeta else date(2000, 1, 1)   # without front matter the load fails anyway
+    source = f"From the unit “{umeta['title']}”." if umeta else ""
+
+    def build(spec, header: list[str], rows: list[list[str]]) -> Download:
+        problem = check_totals(header, rows, spec.totals)
+        if problem:
+            raise ValueError(problem)
+        data = build_xlsx(spec.title, header, rows, spec.totals, checked, source=source)
+        return Download(slug=spec.slug, title=spec.title, module_slug=mslug, unit_slug=uslug,
+                        url=loader.url_for_download(spec.slug), data=data,
+                        etag=hashlib.sha256(data).hexdigest()[:32])
+    return build
 
 
 def _load_assignment(loader: _Loader, folder: Path, link_map, asset_url) -> Assignment | None:

@@ -18,6 +18,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from .figures import is_figure_path
+from .tables import finish_tables, mark_downloads
 
 EXTENSIONS = ["tables", "footnotes", "admonition", "attr_list", "def_list", "fenced_code", "sane_lists", "smarty"]
 
@@ -35,6 +36,10 @@ class RenderContext:
     reference_url: Callable[[str], str] = lambda ref_id: f"/references/#{ref_id}"
     cited: list[str] = field(default_factory=list)                 # reference ids cited, in order (output)
     figure: Callable[[str], Any] | None = None    # content-relative .svg path -> figures.Figure, None if unusable
+    # (tables.DownloadSpec, header, rows) -> an object with .url and .size, or ValueError; None: no downloads here
+    download: Callable[..., Any] | None = None
+    downloads: dict[str, Any] = field(default_factory=dict)        # marker -> tables.DownloadSpec (internal)
+    made: list[tuple[Any, Any]] = field(default_factory=list)      # (DownloadSpec, what `download` made) (output)
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,7 @@ class _LinkRewriter(Treeprocessor):
                 el.set("class", (el.get("class", "") + " content-table").strip())
             elif el.tag == "div" and el.get("class") == "footnote":
                 _write_sources(el, self.ctx)
+        finish_tables(root, self.ctx, self.md)
 
     def _resolve(self, target: str) -> str:
         return posixpath.normpath(posixpath.join(self.ctx.folder, target))
@@ -240,7 +246,7 @@ def render(text: str, ctx: RenderContext) -> Rendered:
 
     md = markdown.Markdown(extensions=[*EXTENSIONS, TocExtension(toc_depth="1-3"), _CourseExtension(ctx)],
                            output_format="html")
-    html = md.convert(_cite(text, ctx))
+    html = md.convert(_cite(mark_downloads(text, ctx), ctx))
     flat: list[Heading] = []
 
     def walk(tokens):

@@ -125,6 +125,23 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Download:
+    """A spreadsheet built from a table in a unit (the `!download` line), served at `url`."""
+
+    slug: str
+    title: str
+    module_slug: str
+    unit_slug: str
+    url: str
+    data: bytes             # the .xlsx file, built once at load time
+    etag: str
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+@dataclass(frozen=True)
 class Reference:
     """One source in modules/references.yml; units cite it as the footnote [^id]."""
 
@@ -150,6 +167,7 @@ class Course:
     references: tuple[Reference, ...] = ()          # sorted by title
     citations: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # ref id -> citing units
     notices: tuple[str, ...] = ()                   # 'file:line: ...' worth a look, never an error
+    downloads: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # slug -> Download
     # Translations (translations.py): this course is read in `language`; each text object says by its own
     # `language` whether it is translated or shown in English. `translations` (language -> Course, English
     # included) is shared by all of them; `untranslated` lists the files shown in English.

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_from_directory, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
+                   send_from_directory, url_for)
 from flask_login import current_user, login_required
 
 from ..core.auth import learner_required
@@ -10,6 +11,7 @@ from ..extensions import db
 from . import service
 from .content import ASSET_SUFFIXES, Module, Unit, get_course
 from .page_cache import cached_page
+from .spreadsheets import XLSX_MIMETYPE
 
 bp = Blueprint("courses", __name__)
 
@@ -113,6 +115,20 @@ def further_reading():
 def references():
     """The course's dated reference list; every footnote in the units links to an entry here."""
     return render_template("courses/references.html", course=get_course())
+
+
+@bp.get("/downloads/<slug>.xlsx")
+def download(slug: str):
+    """A spreadsheet built from a table in a unit, at load time: the request only sends the stored bytes."""
+    item = get_course().downloads.get(slug)
+    if item is None:
+        abort(404)
+    response = Response(item.data, mimetype=XLSX_MIMETYPE)
+    response.headers["Content-Disposition"] = f'attachment; filename="{item.slug}.xlsx"'
+    response.set_etag(item.etag)
+    response.cache_control.public = True
+    response.cache_control.no_cache = True      # always asked again; the ETag makes that a cheap 304
+    return response.make_conditional(request)
 
 
 @bp.get("/course-assets/<path:filename>")

@@ -129,10 +129,10 @@ def test_a_short_or_missing_description_fails(tree):
 def test_a_figure_needs_alt_text_and_its_own_paragraph(tree):
     unit = tree / "01-basics/01-first-steps.md"
     _edit(unit, "![Three steps from unmanaged charging to V1G to V2G]", "![]")
-    assert any(p.startswith("01-basics/01-first-steps.md:22: image 'figures/charging-ladder.svg' has no alt text")
+    assert any(p.startswith("01-basics/01-first-steps.md:24: image 'figures/charging-ladder.svg' has no alt text")
                for p in problems_of(tree))
     _edit(unit, "![](figures/charging-ladder.svg)", "See this: ![The ladder](figures/charging-ladder.svg)")
-    assert any(p.startswith("01-basics/01-first-steps.md:22: the figure 'figures/charging-ladder.svg' must stand "
+    assert any(p.startswith("01-basics/01-first-steps.md:24: the figure 'figures/charging-ladder.svg' must stand "
                             "alone in its own paragraph") for p in problems_of(tree))
 
 

@@ -100,7 +100,7 @@ def test_units_keep_their_identity_when_reordered(tree):
     (lambda r: _edit(r / "01-basics/01-first-steps.md", "(02-second-unit.md#details)", "(03-missing.md)"),
      "01-basics/01-first-steps.md:11: broken link to '03-missing.md'"),
     (lambda r: (r / "01-basics/images/demand.svg").unlink(),
-     "01-basics/01-first-steps.md:20: missing image 'images/demand.svg'"),
+     "01-basics/01-first-steps.md:22: missing image 'images/demand.svg'"),
     (lambda r: _edit(r / "01-basics/01-first-steps.md", "![A bar chart of charging demand by hour]", "![]"),
      "has no alt text"),
     (lambda r: (r / "01-basics/assignment.md").unlink(),

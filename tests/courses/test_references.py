@@ -89,7 +89,7 @@ def test_footnote_labels_must_be_reference_ids(tree):
 def test_local_footnote_definitions_are_an_error(tree):
     _edit(tree / UNIT, "### A smaller heading", "[^fixture-handbook]: My own note.\n\n### A smaller heading")
     problems = problems_of(tree)
-    assert any(p.startswith("01-basics/01-first-steps.md:24: local footnote definition [^fixture-handbook]: "
+    assert any(p.startswith("01-basics/01-first-steps.md:26: local footnote definition [^fixture-handbook]: "
                             "is not allowed") and "!!! note box" in p for p in problems), problems
 
 
