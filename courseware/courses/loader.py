@@ -29,7 +29,7 @@ SPECIAL_FILES = {"module.md", "assignment.md", "glossary.md"}
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PREFIX_RE = re.compile(r"^\d+-")
 # Front-matter lists whose items are not plain texts; their loaders check them.
-STRUCTURED_LISTS = {"terms", "words"}
+STRUCTURED_LISTS = {"terms", "words", "criteria"}
 # Front-matter keys of the first edition that are gone, with what to do instead.
 REMOVED_KEYS = {"minutes": "'minutes' is no longer used: delete the line (the platform computes reading time "
                            "from the word count)"}
@@ -471,8 +471,42 @@ def _load_assignment(loader: _Loader, folder: Path, link_map, asset_url) -> Assi
     if not meta["criteria"]:
         loader.problem(src.rel, loader.key_line(src, "criteria"), "list at least one grading criterion")
         return None
-    return Assignment(title=meta["title"], words=(words[0], words[1]), criteria=tuple(meta["criteria"]), html=html,
-                      language=src.language)
+    wordings = _criteria(loader, src, meta["criteria"])
+    if wordings is None:
+        return None
+    return Assignment(title=meta["title"], words=(words[0], words[1]), criteria=tuple(t for t, _ in wordings),
+                      learner_criteria=tuple(w for _, w in wordings), html=html, language=src.language)
+
+
+def _criteria(loader: _Loader, src: _Source, items: list) -> list[tuple[str, str]] | None:
+    """(tutor wording, learner wording) of each criterion: a plain text is both; a pair names each."""
+    lines = _item_lines(src, "criteria")
+    wordings = []
+    for i, item in enumerate(items):
+        line = lines[i] if i < len(lines) else loader.key_line(src, "criteria")
+        if isinstance(item, str) and item.strip():
+            wordings.append((item.strip(), item.strip()))
+        elif (isinstance(item, dict) and set(item) == {"tutor", "learner"}
+              and all(isinstance(v, str) and v.strip() for v in item.values())):
+            wordings.append((item["tutor"].strip(), item["learner"].strip()))
+        else:
+            loader.problem(src.rel, line, f"criterion {i + 1} must be a text, or a pair of texts 'tutor: ...' "
+                                          "(what the tutor checks) and 'learner: ...' (what the learner is asked to do)")
+    return wordings if len(wordings) == len(items) else None
+
+
+def _item_lines(src: _Source, key: str) -> list[int]:
+    """Line numbers of the '- ' items of a front-matter list."""
+    text = src.path.read_text(encoding="utf-8").replace("\r\n", "\n").split("\n")
+    lines, inside = [], False
+    for number, line in enumerate(text[1:src.body_line - 2], start=2):
+        if line.startswith(f"{key}:"):
+            inside = True
+        elif inside and line.strip() and not line[0].isspace() and not line.startswith("-"):
+            break
+        elif inside and line.lstrip().startswith("- ") and (line.startswith("-") or line.startswith("  -")):
+            lines.append(number)
+    return lines
 
 
 def _load_prompts(loader: _Loader, folder: Path, link_map, asset_url) -> tuple[Prompt, ...] | None:

@@ -63,9 +63,19 @@ class Unit:
 class Assignment:
     title: str
     words: tuple[int, int]
-    criteria: tuple[str, ...]
+    criteria: tuple[str, ...]           # the tutors' wording: the grading page, and what criteria_met stores
+    learner_criteria: tuple[str, ...]   # the same criteria worded for learners, in the same order
     html: str
     language: str = "en"                 # the language of the file it was read from (translations.py)
+
+
+    def learner_wording(self, criterion: str) -> str:
+        """The learners' wording of a criterion stored in the tutors' wording (by its position); a text that is
+        no longer a criterion (the brief changed since the grade) is shown as it was stored."""
+        try:
+            return self.learner_criteria[self.criteria.index(criterion)]
+        except ValueError:
+            return criterion
 
 
 @dataclass(frozen=True)

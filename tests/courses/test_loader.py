@@ -32,6 +32,7 @@ def test_good_tree_loads():
     assert basics.forum_posts_required == 2 and not basics.anonymous_marking
     assert course.module("practice").anonymous_marking
     assert basics.assignment.words == (50, 300) and basics.assignment.criteria == ("Names the city", "Gives one example")
+    assert basics.assignment.learner_criteria == ("Say which city or region you work for.", "Gives one example")
     assert [p.title for p in basics.prompts] == ["Introduce yourself"]
     assert basics.units[0].topics == ("smart-charging-basics", "ev-users")
     assert [t.term for t in course.glossary] == ["V1G"]
@@ -115,6 +116,13 @@ def test_units_keep_their_identity_when_reordered(tree):
      "the unit slug 'forum' is not allowed"),
     (lambda r: _edit(r / "01-basics/assignment.md", "words: [50, 300]", "words: [300, 50]"),
      "'words' must be [minimum, maximum]"),
+    (lambda r: _edit(r / "01-basics/assignment.md", "    learner: Say which", "    learners: Say which"),
+     "01-basics/assignment.md:5: criterion 1 must be a text, or a pair of texts 'tutor: ...' (what the tutor "
+     "checks) and 'learner: ...' (what the learner is asked to do)"),
+    (lambda r: _edit(r / "01-basics/assignment.md", "  - Gives one example", "  - tutor: Gives one example"),
+     "01-basics/assignment.md:7: criterion 2 must be a text, or a pair"),
+    (lambda r: _edit(r / "01-basics/assignment.md", "  - Gives one example", "  - [Gives, one, example]"),
+     "01-basics/assignment.md:7: criterion 2 must be a text, or a pair"),
 ])
 def test_broken_trees_are_reported_precisely(tree, breakage, expected):
     breakage(tree)
