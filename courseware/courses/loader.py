@@ -21,11 +21,12 @@ from .questions import check_question_ids, check_questions_files, is_questions_f
 from .figures import FIGURES_FOLDER, Figure, read_figure
 from .references import REFERENCES_FILE, load_references
 from .spreadsheets import build_xlsx, check_totals
+from .tutor_notes import TUTOR_NOTES_FILE, load_tutor_notes
 from .rendering import Heading, RenderContext, render, render_inline, word_count
 from .translations import is_translation, load_with_translations, read_translation
 
 RESERVED_SLUGS = {"forum", "assignment", "images", "prompts"}
-SPECIAL_FILES = {"module.md", "assignment.md", "glossary.md"}
+SPECIAL_FILES = {"module.md", "assignment.md", "glossary.md", TUTOR_NOTES_FILE}
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PREFIX_RE = re.compile(r"^\d+-")
 # Front-matter lists whose items are not plain texts; their loaders check them.
@@ -425,14 +426,15 @@ def _load_module(loader: _Loader, folder: Path, mslug: str, unit_srcs, link_map,
     assignment = _load_assignment(loader, folder, link_map, asset_url)
     prompts = _load_prompts(loader, folder, link_map, asset_url)
     glossary = _load_glossary(loader, folder, mslug, link_map, asset_url)
-    if meta is None or assignment is None or prompts is None:
+    tutor_notes = load_tutor_notes(loader, folder, assignment.criteria if assignment else None, link_map, asset_url)
+    if meta is None or assignment is None or prompts is None or tutor_notes is None:
         return None
     return Module(slug=mslug, title=meta["title"], order=meta["order"], summary=meta["summary"],
                   objectives=tuple(meta["objectives"]),
                   forum_posts_required=meta.get("forum_posts_required", 2),
                   anonymous_marking=meta.get("anonymous_marking", False), intro_html=intro_html,
                   units=tuple(sorted(units, key=lambda u: u.order)), assignment=assignment,
-                  prompts=prompts, glossary=glossary, language=module_src.language)
+                  prompts=prompts, glossary=glossary, language=module_src.language, tutor_notes=tutor_notes)
 
 
 def _spreadsheet_builder(loader: _Loader, mslug: str, uslug: str, umeta: dict | None) -> Callable:

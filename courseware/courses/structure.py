@@ -79,6 +79,22 @@ class Assignment:
 
 
 @dataclass(frozen=True)
+class CriterionNotes:
+    heading: str            # the '###' heading, which names the criterion
+    html: str
+
+
+@dataclass(frozen=True)
+class TutorNotes:
+    """A module's tutor pack (tutor-notes.md): shown to tutors beside the work, never to learners."""
+
+    title: str
+    model_answer_html: str
+    marking_intro_html: str                 # text under '## Marking notes' before the first criterion, if any
+    marking: tuple[CriterionNotes, ...]     # one per criterion of the assignment, in the same order
+
+
+@dataclass(frozen=True)
 class Prompt:
     slug: str
     title: str
@@ -112,6 +128,7 @@ class Module:
     prompts: tuple[Prompt, ...]
     glossary: tuple[GlossaryTerm, ...]
     language: str = "en"                 # the language of the file it was read from (translations.py)
+    tutor_notes: TutorNotes | None = None   # tutor-notes.md: for the grading page only, never for learners
 
     def unit(self, slug: str) -> Unit | None:
         return next((u for u in self.units if u.slug == slug), None)
