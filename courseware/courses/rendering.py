@@ -46,7 +46,7 @@ class RenderContext:
 class Heading:
     level: int
     id: str
-    title: str
+    title: str      # plain text with the real characters (“ ” – …), not HTML
 
 
 @dataclass(frozen=True)
@@ -251,7 +251,9 @@ def render(text: str, ctx: RenderContext) -> Rendered:
 
     def walk(tokens):
         for t in tokens:
-            flat.append(Heading(t["level"], t["id"], _TAG.sub("", t["name"])))
+            # The toc extension gives each name as HTML (smarty's quotes and dashes as entities, & as &amp;);
+            # a Heading holds plain text, which templates escape once.
+            flat.append(Heading(t["level"], t["id"], htmllib.unescape(_TAG.sub("", t["name"]))))
             walk(t["children"])
 
     walk(md.toc_tokens)

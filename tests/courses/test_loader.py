@@ -66,6 +66,14 @@ def test_reading_time_comes_from_the_word_count(tree):
     assert first.checked.isoformat() == "2026-12-01"
 
 
+def test_table_of_contents_titles_hold_real_characters_not_entities(tree):
+    """Smarty's curly quotes, dashes and ellipses reach the TOC as characters; & and < stay text."""
+    _edit(tree / "01-basics" / "02-second-unit.md", "## Details",
+          '## V2X: the "vehicle-to-everything" family\n\n## Costs & savings -- 2024... `<b>`\n\n## Details')
+    toc = load_course(tree).module("basics").unit("second-unit").toc
+    assert [h.title for h in toc][:2] == ["V2X: the “vehicle-to-everything” family", "Costs & savings – 2024… <b>"]
+
+
 def test_units_keep_their_identity_when_reordered(tree):
     first = tree / "01-basics" / "01-first-steps.md"
     first.write_text(first.read_text().replace("order: 1", "order: 3"))
