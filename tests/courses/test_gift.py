@@ -389,3 +389,14 @@ def test_import_gift_command(runner, tree):
     assert result.exit_code == 1
     assert f"error: {gift}:1: an essay question" in result.output
     assert f"nothing was imported from {gift}" in result.output
+
+
+def test_every_question_of_the_real_course_survives_gift():
+    from courseware.courses.gift import _markdown_fields, export_question
+    from tests.conftest import REAL_CONTENT
+
+    course = load_course(REAL_CONTENT)
+    for unit in course.units:
+        for q in unit.questions:
+            found, problems = parse_gift(export_question(q), "real.gift", len(unit.objectives))
+            assert problems == [] and [i.question for i in found] == [_markdown_fields(q)], (q.source, q.id)
