@@ -244,7 +244,13 @@ def _load_language(root: Path | str, url_for_unit: Callable[[str, str], str] | N
 
     # The reference list first: every file may cite it.
     if (root / REFERENCES_FILE).is_file():
-        entries = load_references(root / REFERENCES_FILE, lambda line, msg: loader.problem(REFERENCES_FILE, line, msg))
+        if "references" not in memo:    # read once for the loads of every language
+            found: list[tuple[int, str]] = []
+            memo["references"] = (load_references(root / REFERENCES_FILE, lambda *problem: found.append(problem)),
+                                  found)
+        entries, found = memo["references"]
+        for line, msg in found:
+            loader.problem(REFERENCES_FILE, line, msg)
         for ref, line in entries:
             loader.references[ref.id], loader.reference_lines[ref.id] = ref, line
         if not entries and loader.problems:
@@ -551,9 +557,12 @@ def _load_glossary(loader: _Loader, folder: Path, mslug: str, link_map, asset_ur
             loader.problem(src.rel, loader.key_line(src, "terms"),
                            f"glossary entry {i + 1} must have exactly a 'term' and a 'definition', both texts")
             continue
-        ctx = RenderContext(source=src.rel, folder=folder.name, link_map=link_map, asset_url=asset_url,
-                            references=loader.references)
-        definition = render_inline(item["definition"], ctx)
+        rendered, key = loader.memo.setdefault("render", {}), ("glossary", src.rel, folder.name, item["definition"])
+        if key not in rendered:     # else rendered in another language's load: reuse it
+            ctx = RenderContext(source=src.rel, folder=folder.name, link_map=link_map, asset_url=asset_url,
+                                references=loader.references)
+            rendered[key] = (render_inline(item["definition"], ctx), ctx)
+        definition, ctx = rendered[key]
         loader.cited.setdefault(src.rel, []).extend(ctx.cited)
         for _, message in ctx.problems:
             loader.problem(src.rel, loader.file_line(src, item["term"]), message)

@@ -155,11 +155,18 @@ def load_with_translations(load_one: Callable[[str | None, dict], Any], root: Pa
             return None
 
     english = attempt(None)
-    localized = {language: attempt(language) for language in LANGUAGES}
+    present = {split_translation(path.name)[1] for path in root.rglob("*.md")} if root.is_dir() else set()
+    localized = {}
+    for language in LANGUAGES:
+        if language in present:
+            localized[language] = attempt(language)
+        elif english is not None:
+            # Nothing is translated into it: the English course, every file of it shown in English.
+            localized[language] = replace(english, language=language, untranslated=_read_in_english(root, memo))
     problems.extend(p for p in check_file_names(root) if p not in problems)
     if english is not None:
         for language, course in localized.items():
-            if course is not None:
+            if course is not None and course.translated:
                 problems.extend(p for p in compare_courses(root, english, course) if p not in problems)
     if problems:
         raise ContentError(problems)
@@ -169,6 +176,13 @@ def load_with_translations(load_one: Callable[[str | None, dict], Any], root: Pa
     for language, course in localized.items():
         courses[language] = replace(course, translations=shared)
     return courses["en"]
+
+
+def _read_in_english(root: Path, memo: dict) -> tuple[str, ...]:
+    """The files the English load read (the loader's memo["read"], in reading order) that a translation could
+    replace."""
+    return tuple(path.relative_to(root).as_posix() for path, src in memo.get("read", {}).items()
+                 if src is not None and path.name not in ENGLISH_ONLY and not is_translation(path.name))
 
 
 def compare_courses(root: Path, english, localized) -> list[str]:
