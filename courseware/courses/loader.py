@@ -15,8 +15,8 @@ from typing import Any, Callable
 
 import yaml
 
-from .structure import (ASSET_SUFFIXES, TOPICS, Assignment, ContentError, Course, Download, GlossaryTerm, Module,
-                        Page, Prompt, Reference, Unit)
+from .structure import (ASSET_SUFFIXES, SLUG_RE, TOPICS, Assignment, ContentError, Course, Download, GlossaryTerm,
+                        Module, Page, Prompt, Reference, Unit)
 from .questions import check_question_ids, check_questions_files, is_questions_file, load_unit_questions
 from .figures import FIGURES_FOLDER, Figure, read_figure
 from .references import REFERENCES_FILE, load_references
@@ -27,7 +27,6 @@ from .translations import is_translation, load_with_translations, read_translati
 
 RESERVED_SLUGS = {"forum", "assignment", "images", "prompts"}
 SPECIAL_FILES = {"module.md", "assignment.md", "glossary.md", TUTOR_NOTES_FILE}
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PREFIX_RE = re.compile(r"^\d+-")
 # Front-matter lists whose items are not plain texts; their loaders check them.
 STRUCTURED_LISTS = {"terms", "words", "criteria"}

@@ -14,10 +14,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .structure import Reference
+from .structure import SLUG_RE as ID_RE, Reference
 
 REFERENCES_FILE = "references.yml"
-ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED = ("id", "title", "publisher")
 OPTIONAL = ("date", "url", "accessed")      # date: left out when the source gives none (never guessed)
 # Ids the /references/ page uses for itself: a reference cannot take them as its anchor.

@@ -18,6 +18,8 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from .figures import is_figure_path
+from .markdown_text import without_code
+from .structure import Heading
 from .tables import finish_tables, mark_downloads
 
 EXTENSIONS = ["tables", "footnotes", "admonition", "attr_list", "def_list", "fenced_code", "sane_lists", "smarty"]
@@ -40,13 +42,6 @@ class RenderContext:
     download: Callable[..., Any] | None = None
     downloads: dict[str, Any] = field(default_factory=dict)        # marker -> tables.DownloadSpec (internal)
     made: list[tuple[Any, Any]] = field(default_factory=list)      # (DownloadSpec, what `download` made) (output)
-
-
-@dataclass(frozen=True)
-class Heading:
-    level: int
-    id: str
-    title: str      # plain text with the real characters (“ ” – …), not HTML
 
 
 @dataclass(frozen=True)
@@ -165,19 +160,12 @@ def _lone_image(para: etree.Element) -> etree.Element | None:
 # A footnote label, and a footnote definition at the start of a line (as the footnotes extension reads them).
 _FOOTNOTE_LABEL = re.compile(r"\[\^([^\]\s]+)\]")
 _FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]]*)\]:", re.MULTILINE)
-_FENCE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
-_CODE_SPAN = re.compile(r"`[^`\n]*`")
 _SOURCE_PLACEHOLDER = "cwsource"     # the body the platform gives each footnote, replaced by _write_sources
-
-
-def _without_code(text: str) -> str:
-    """The text with code blocks and code spans blanked, so examples of syntax are not taken literally."""
-    return _CODE_SPAN.sub(" ", _FENCE.sub(lambda m: "\n" * m.group(0).count("\n"), text))
 
 
 def _cite(text: str, ctx: RenderContext) -> str:
     """Check every footnote against the reference list; append a definition for each reference cited."""
-    prose = _without_code(text)
+    prose = without_code(text)
     for m in _FOOTNOTE_DEFINITION.finditer(prose):
         ctx.problems.append((m.group(0).strip(), f"local footnote definition [^{m.group(1)}]: is not allowed: "
                              "cite a source from references.yml as [^its-id] (the platform writes the footnote), "

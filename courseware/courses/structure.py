@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
 from .questions import Question
-from .rendering import Heading
 
 TOPICS: dict[str, str] = {
     "smart-charging-basics": "Basics of smart charging (V1G), V2G and V2X, and their benefits for cities",
@@ -22,6 +22,8 @@ TOPICS: dict[str, str] = {
     "funding": "Funding: ownership models, budgets and funding channels",
 }
 ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf"}
+# Slugs and ids (modules, units, references, downloads): lower-case letters and digits, single hyphens between.
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WORDS_PER_MINUTE = 150      # reading speed of readers of English as a second language
 
 
@@ -31,6 +33,15 @@ class ContentError(Exception):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("the course content has problems:\n" + "\n".join(f"  {p}" for p in problems))
+
+
+@dataclass(frozen=True)
+class Heading:
+    """An entry of a page's table of contents."""
+
+    level: int
+    id: str
+    title: str      # plain text with the real characters (“ ” – …), not HTML
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from markdown.extensions.toc import remove_fnrefs, render_inner_html, strip_tags
 from markdown.util import AtomicString
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+from .markdown_text import lines_outside_code
+from .structure import SLUG_RE
+
 _DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)!download\b(?P<rest>.*)$")
 _ARGUMENTS = re.compile(r'^\s+(?P<slug>\S+)\s+"(?P<title>[^"]*)"(?:\s+totals=(?P<totals>\S*))?\s*$')
-_FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _MARKER = "cwdownload{}x"        # letters and digits only: Markdown and smarty leave it alone
 USAGE = '!download <slug> "<title>" [totals=<column>,<column>]'
 
@@ -35,13 +36,10 @@ class DownloadSpec:
 def mark_downloads(text: str, ctx) -> str:
     """Check each `!download` line and replace it by a marker paragraph right after its table."""
     lines = text.split("\n")
+    prose = {i for i, _ in lines_outside_code(text)}
     out: list[str] = []
-    fenced = None
     for i, line in enumerate(lines):
-        fence = _FENCE.match(line)
-        if fence and (fenced is None or fence.group(1) == fenced):
-            fenced = fence.group(1) if fenced is None else None
-        found = _DIRECTIVE.match(line) if fenced is None else None
+        found = _DIRECTIVE.match(line) if i in prose else None
         if found is None:
             out.append(line)
             continue

@@ -6,28 +6,21 @@ grading criterion of assignment.md, in the same order. Everything is rendered on
 """
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
 
+from .markdown_text import lines_outside_code
 from .structure import CriterionNotes, TutorNotes
 
 TUTOR_NOTES_FILE = "tutor-notes.md"
 MODEL_ANSWER, MARKING_NOTES = "Model answer", "Marking notes"
-_FENCE = re.compile(r"^[ \t]*(```|~~~)")
 
 
 def _headings(body: str, level: int) -> list[tuple[int, str]]:
     """(index of the line, heading text) of each heading of exactly `level`, outside code blocks."""
-    found, fenced = [], None
     prefix = "#" * level + " "
-    for i, line in enumerate(body.split("\n")):
-        fence = _FENCE.match(line)
-        if fence and (fenced is None or fence.group(1) == fenced):
-            fenced = fence.group(1) if fenced is None else None
-        elif fenced is None and line.startswith(prefix):
-            found.append((i, line[len(prefix):].strip().rstrip("#").strip()))
-    return found
+    return [(i, line[len(prefix):].strip().rstrip("#").strip())
+            for i, line in lines_outside_code(body) if line.startswith(prefix)]
 
 
 def load_tutor_notes(loader, folder: Path, criteria: tuple[str, ...] | None, link_map, asset_url) -> TutorNotes | None:

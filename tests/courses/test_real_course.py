@@ -38,7 +38,10 @@ def test_each_module_has_brief_criteria_prompts_and_glossary():
 
 def test_units_are_written_in_british_english():
     for unit in COURSE.units:
-        found = AMERICAN.findall(re.sub(r"<[^>]+>", " ", unit.html))
+        # Not the sources the platform writes from references.yml: their titles are names ("International
+        # Organization for Standardization") and stay as their publishers spell them.
+        prose = re.sub(r'<div class="footnote">.*?</div>', " ", unit.html, flags=re.S)
+        found = AMERICAN.findall(re.sub(r"<[^>]+>", " ", prose))
         assert not found, (unit.key, found)
 
 
