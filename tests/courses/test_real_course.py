@@ -36,6 +36,23 @@ def test_each_module_has_brief_criteria_prompts_and_glossary():
     assert "further-reading" in COURSE.pages
 
 
+def test_module_three_offers_its_three_spreadsheets():
+    """The tender requirements, the needs-assessment checklist and the budget sheet (formats brief §4)."""
+    import io
+
+    import openpyxl
+
+    planning = COURSE.modules[2]
+    downloads = [d for d in COURSE.downloads.values() if d.module_slug == planning.slug]
+    assert len(downloads) >= 3, [d.slug for d in downloads]
+    last_rows = []
+    for download in downloads:
+        sheet = openpyxl.load_workbook(io.BytesIO(download.data)).active
+        assert sheet["A1"].value == download.title and sheet.max_row > 2, download.slug
+        last_rows.append([str(cell.value) for cell in sheet[sheet.max_row]])
+    assert any(value.startswith("=SUM(") for row in last_rows for value in row), "no budget sheet with totals"
+
+
 def test_units_are_written_in_british_english():
     for unit in COURSE.units:
         # Not the sources the platform writes from references.yml: their titles are names ("International
