@@ -7,6 +7,7 @@ from __future__ import annotations
 import html as htmllib
 import posixpath
 import re
+import threading
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
@@ -217,23 +218,34 @@ def _write_sources(div: etree.Element, ctx: RenderContext) -> None:
 
 
 class _CourseExtension(Extension):
-    def __init__(self, ctx: RenderContext):
-        super().__init__()
-        self.ctx = ctx
-
     def extendMarkdown(self, md):
         # After inline processing (priority 20) so links exist; before the pretty printer.
-        md.treeprocessors.register(_LinkRewriter(md, self.ctx), "course_links", 15)
+        self.treeprocessor = _LinkRewriter(md, None)
+        md.treeprocessors.register(self.treeprocessor, "course_links", 15)
 
 
 _TAG = re.compile(r"<[^>]+>")
+_local = threading.local()
+
+
+def _markdown(ctx: RenderContext) -> markdown.Markdown:
+    """A Markdown converter, reset, whose course extension works for `ctx`. Building one costs about half of a
+    short render, and the loader renders a thousand snippets (questions, options, feedback), so each thread
+    keeps one and resets it."""
+    if getattr(_local, "md", None) is None:
+        from markdown.extensions.toc import TocExtension
+
+        _local.extension = _CourseExtension()
+        _local.md = markdown.Markdown(extensions=[*EXTENSIONS, TocExtension(toc_depth="1-3"), _local.extension],
+                                      output_format="html")
+    _local.md.reset()
+    _local.extension.treeprocessor.ctx = ctx
+    _local.extension.treeprocessor.figure_images = set()
+    return _local.md
 
 
 def render(text: str, ctx: RenderContext) -> Rendered:
-    from markdown.extensions.toc import TocExtension
-
-    md = markdown.Markdown(extensions=[*EXTENSIONS, TocExtension(toc_depth="1-3"), _CourseExtension(ctx)],
-                           output_format="html")
+    md = _markdown(ctx)
     html = md.convert(_cite(mark_downloads(text, ctx), ctx))
     flat: list[Heading] = []
 
