@@ -291,7 +291,7 @@ class _Parser:
         stem = "\n".join(text for _, text in stem_lines)
         stem_html = self.render(stem, stem_lines[0][0])
         common = dict(id=qid, type=qtype, objective=objective or 0, stem=stem, stem_html=stem_html,
-                      language=getattr(self.src, "language", "en"), source=self.src.rel, line=line)
+                      language=self.src.language, source=self.src.rel, line=line)
         if qtype in CHOICE_TYPES:
             question = self.choice(line, qtype, blocks, common)
         else:
