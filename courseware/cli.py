@@ -54,6 +54,7 @@ def content() -> None:
 def content_check(path: Path | None) -> None:
     """Validate every module; exit non-zero with file:line messages on any problem."""
     from .courses.content import ContentError, load_course
+    from .courses.translations import translation_report
 
     root = path or Path(current_app.config["CONTENT_DIR"])
     try:
@@ -65,9 +66,65 @@ def content_check(path: Path | None) -> None:
         sys.exit(1)
     units = sum(len(m.units) for m in course.modules)
     words = sum(u.words for u in course.units)
+    questions = sum(len(u.questions) for u in course.units)
     click.echo(f"ok: {len(course.modules)} modules, {units} units, {words} words, "
-               f"{len(course.glossary)} glossary terms")
+               f"{len(course.glossary)} glossary terms, {questions} self-check questions")
+    for line in translation_report(course):     # missing translations: information, never a failure
+        click.echo(f"info: {line}")
+    for notice in course.notices:       # worth a look, never a failure
+        click.echo(f"notice: {notice}")
 
+
+def _loaded_course(path: Path | None):
+    """The course under `path` (default: the app's content folder), or exit with its problems."""
+    from .courses.content import ContentError, load_course
+
+    root = path or Path(current_app.config["CONTENT_DIR"])
+    try:
+        return root, load_course(root)
+    except ContentError as e:
+        for problem in e.problems:
+            click.echo(f"error: {problem}", err=True)
+        raise click.ClickException("the course content has problems; fix them first (flask content check)") from None
+
+
+@content.command("export-gift")
+@click.option("--module", "module_slug", help="Only this module (its slug, e.g. foundations).")
+@click.option("--path", type=click.Path(file_okay=False, path_type=Path), help="Content folder (default: the app's).")
+def content_export_gift(module_slug: str | None, path: Path | None) -> None:
+    """Write the self-check questions as GIFT (Moodle's question format) to standard output."""
+    from .courses.gift import export_gift
+
+    _, course = _loaded_course(path)
+    if module_slug is not None and course.module(module_slug) is None:
+        raise click.ClickException(f"no module {module_slug!r}; the modules are: "
+                                   f"{', '.join(m.slug for m in course.modules)}")
+    click.echo(export_gift(course, module_slug), nl=False)
+
+
+@content.command("import-gift")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--module", "module_slug", required=True, help="The module's slug, e.g. foundations.")
+@click.option("--unit", "unit_slug", required=True, help="The unit's slug, e.g. what-is-smart-charging.")
+@click.option("--path", type=click.Path(file_okay=False, path_type=Path), help="Content folder (default: the app's).")
+def content_import_gift(file: Path, module_slug: str, unit_slug: str, path: Path | None) -> None:
+    """Add the questions of a GIFT file to a unit's self-check; refuse (writing nothing) what cannot be shown."""
+    from .courses.content import load_course
+    from .courses.gift import GiftError, import_gift
+
+    root, course = _loaded_course(path)
+    try:
+        result = import_gift(root, course, module_slug, unit_slug, file, str(file), load=load_course)
+    except GiftError as e:
+        for problem in e.problems:
+            click.echo(f"error: {problem}", err=True)
+        raise click.ClickException(f"nothing was imported from {file}") from None
+    rel = result.path.relative_to(root).as_posix()
+    click.echo(f"Added {len(result.questions)} question(s) to {rel}.")
+    guessed = [i.question.id for i in result.questions if not i.objective_given]
+    if guessed:
+        click.echo(f"These have objective 1 because the GIFT file did not say (a '// objective: N' line above the "
+                   f"question); check them: {', '.join(guessed)}")
 
 @click.group(cls=AppGroup)
 def mail() -> None:

@@ -16,4 +16,6 @@ bp.add_url_rule("/modules/<module_slug>/<unit_slug>/", view_func=views.unit_page
 bp.add_url_rule("/modules/<module_slug>/<unit_slug>/complete", view_func=views.complete_unit, methods=["POST"])
 bp.add_url_rule("/glossary/", view_func=views.glossary, methods=["GET"])
 bp.add_url_rule("/further-reading/", view_func=views.further_reading, methods=["GET"])
+bp.add_url_rule("/references/", view_func=views.references, methods=["GET"])
+bp.add_url_rule("/downloads/<slug>.xlsx", view_func=views.download, methods=["GET"])
 bp.add_url_rule("/course-assets/<path:filename>", view_func=views.asset, methods=["GET"])

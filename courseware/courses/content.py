@@ -2,8 +2,9 @@
 
 The tree is parsed and checked once (at start-up, and again when files change in
 development); requests only read the resulting `Course`. See modules/README.md for the format.
-The model lives in model.py, the reading and checking in loader.py; this module wires them
-into the app and re-exports what the rest of the code uses.
+The frozen dataclasses live in structure.py (not models.py, which holds the database models), the
+reading and checking in loader.py; this module wires them into the app and re-exports what the rest
+of the code uses.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from .loader import load_course, slug_of
-from .model import (ASSET_SUFFIXES, TOPICS, Assignment, ContentError, Course, GlossaryTerm, Module, Page, Prompt,
+from .structure import (ASSET_SUFFIXES, TOPICS, Assignment, ContentError, Course, GlossaryTerm, Module, Page, Prompt,
                     Unit)
 
 __all__ = ["ASSET_SUFFIXES", "TOPICS", "Assignment", "ContentError", "Course", "GlossaryTerm", "Module", "Page",
@@ -75,11 +76,13 @@ def init_app(app: Flask) -> None:
                 raise
 
 
-def get_course() -> Course:
+def get_course(language: str | None = None) -> Course:
+    """The course; with a language ('de', 'fr', 'nl'), the course read in it: translated texts where they exist,
+    English elsewhere (each object's `language` says which). Built once at load time, not per request."""
     state = current_app.extensions["courseware.content"]
     if state["course"] is None:
         raise state["error"] or ContentError(["the course is not loaded"])
-    return state["course"]
+    return state["course"].localized(language) if language else state["course"]
 
 
 def reload_course(app: Flask) -> Course:

@@ -2,16 +2,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, send_from_directory, url_for
+from flask import (Response, abort, current_app, flash, redirect, render_template, request, send_from_directory,
+                   url_for)
 from flask_login import current_user, login_required
 
 from ..core.auth import learner_required
 from ..extensions import db
 from . import service
 from .content import ASSET_SUFFIXES, Module, Unit, get_course
+from .spreadsheets import XLSX_MIMETYPE
 
 
 ASSET_MAX_AGE = 24 * 60 * 60
+# An SVG opened on its own is a document: it may style itself, and nothing else (no scripts, no loads, no frames).
+SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; sandbox"
 
 
 def _progress():
@@ -94,10 +98,33 @@ def further_reading():
     return render_template("courses/page.html", course=get_course(), page=page)
 
 
+def references():
+    """The course's dated reference list; every footnote in the units links to an entry here."""
+    return render_template("courses/references.html", course=get_course())
+
+
+def download(slug: str):
+    """A spreadsheet built from a table in a unit, at load time: the request only sends the stored bytes."""
+    item = get_course().downloads.get(slug)
+    if item is None:
+        abort(404)
+    response = Response(item.data, mimetype=XLSX_MIMETYPE)
+    response.headers["Content-Disposition"] = f'attachment; filename="{item.slug}.xlsx"'
+    response.set_etag(item.etag)
+    response.cache_control.public = True
+    response.cache_control.no_cache = True      # always asked again; the ETag makes that a cheap 304
+    return response.make_conditional(request)
+
+
 def asset(filename: str):
     """Images and figures from the module folders, cached by browsers for a day."""
     if Path(filename).suffix.lower() not in ASSET_SUFFIXES:
         abort(404)
     # send_from_directory refuses paths that leave the folder (404).
-    return send_from_directory(current_app.config["CONTENT_DIR"], filename, max_age=ASSET_MAX_AGE,
-                               conditional=True)
+    response = send_from_directory(current_app.config["CONTENT_DIR"], filename, max_age=ASSET_MAX_AGE,
+                                   conditional=True)
+    if Path(filename).suffix.lower() == ".svg":
+        response.mimetype = "image/svg+xml"
+        response.headers["Content-Security-Policy"] = SVG_CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

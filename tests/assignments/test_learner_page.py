@@ -20,7 +20,8 @@ def test_page_shows_the_brief_and_criteria(client, learner, login_as):
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Describe your city" in html
-    assert "Names the city" in html and "Gives one example" in html
+    assert "Say which city or region you work for." in html and "Gives one example" in html
+    assert "Names the city" not in html     # the tutors' wording of the first criterion
     assert "50 to 300 words" in html
     assert 'name="body"' in html and 'name="attachment"' in html and 'name="save_draft"' in html
     assert 'name="preview"' in html

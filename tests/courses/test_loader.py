@@ -32,6 +32,7 @@ def test_good_tree_loads():
     assert basics.forum_posts_required == 2 and not basics.anonymous_marking
     assert course.module("practice").anonymous_marking
     assert basics.assignment.words == (50, 300) and basics.assignment.criteria == ("Names the city", "Gives one example")
+    assert basics.assignment.learner_criteria == ("Say which city or region you work for.", "Gives one example")
     assert [p.title for p in basics.prompts] == ["Introduce yourself"]
     assert basics.units[0].topics == ("smart-charging-basics", "ev-users")
     assert [t.term for t in course.glossary] == ["V1G"]
@@ -42,13 +43,35 @@ def test_rendering_of_a_unit():
     html = unit.html
     assert '<h2 id="getting-started">Getting started</h2>' in html
     assert [(h.level, h.id, h.title) for h in unit.toc] == [(2, "getting-started", "Getting started"),
-                                                           (3, "a-smaller-heading", "A smaller heading")]
+                                                           (3, "a-smaller-heading", "A smaller heading"),
+                                                           (2, "sources", "Sources")]
     assert "<table" in html and "<th>Mode</th>" in html
     assert 'class="footnote"' in html
     assert 'class="admonition key-points" role="note"' in html
     assert 'href="/modules/basics/second-unit/#details"' in html
     assert 'href="/modules/practice/applying/"' in html
     assert 'src="/course-assets/01-basics/images/demand.svg"' in html and 'alt="A bar chart' in html
+
+
+def test_reading_time_comes_from_the_word_count(tree):
+    """150 words a minute, rounded up, at least one minute; a module takes the sum of its units."""
+    unit = tree / "01-basics" / "02-second-unit.md"
+    unit.write_text(unit.read_text().replace("More details,", "word " * 301))
+    course = load_course(tree)
+    second = course.module("basics").unit("second-unit")
+    assert 301 < second.words <= 360 and second.reading_minutes == 3
+    first = course.module("basics").unit("first-steps")
+    assert first.words < 150 and first.reading_minutes == 1
+    assert course.module("basics").reading_minutes == 4
+    assert first.checked.isoformat() == "2026-12-01"
+
+
+def test_table_of_contents_titles_hold_real_characters_not_entities(tree):
+    """Smarty's curly quotes, dashes and ellipses reach the TOC as characters; & and < stay text."""
+    _edit(tree / "01-basics" / "02-second-unit.md", "## Details",
+          '## V2X: the "vehicle-to-everything" family\n\n## Costs & savings -- 2024... `<b>`\n\n## Details')
+    toc = load_course(tree).module("basics").unit("second-unit").toc
+    assert [h.title for h in toc][:2] == ["V2X: the “vehicle-to-everything” family", "Costs & savings – 2024… <b>"]
 
 
 def test_units_keep_their_identity_when_reordered(tree):
@@ -63,11 +86,17 @@ def test_units_keep_their_identity_when_reordered(tree):
      "01-basics/02-second-unit.md:1: missing front matter"),
     (lambda r: (r / "01-basics/02-second-unit.md").write_text("---\ntitle: [unclosed\n---\nbody\n"),
      "01-basics/02-second-unit.md:3: bad front matter"),
-    (lambda r: _edit(r / "01-basics/02-second-unit.md", "minutes: 4\n", ""),
-     "01-basics/02-second-unit.md:2: front matter is missing 'minutes'"),
-    (lambda r: _edit(r / "01-basics/02-second-unit.md", "minutes: 4", "minutes: soon"),
-     "01-basics/02-second-unit.md:4: 'minutes' must be a whole number"),
-    (lambda r: _edit(r / "01-basics/02-second-unit.md", "minutes: 4", "minutes: 4\ncolour: red"),
+    (lambda r: _edit(r / "01-basics/02-second-unit.md", "checked: 2026-12-01\n", ""),
+     "01-basics/02-second-unit.md:2: front matter is missing 'checked'"),
+    (lambda r: _edit(r / "01-basics/02-second-unit.md", "checked: 2026-12-01", "checked: last week"),
+     "01-basics/02-second-unit.md:4: 'checked' must be a date written YYYY-MM-DD without quotes"),
+    (lambda r: _edit(r / "01-basics/02-second-unit.md", "checked: 2026-12-01", 'checked: "2026-12-01"'),
+     "01-basics/02-second-unit.md:4: 'checked' must be a date"),
+    (lambda r: _edit(r / "01-basics/02-second-unit.md", "checked: 2026-12-01", "checked: 2026-02-30"),
+     "01-basics/02-second-unit.md:4: bad front matter: 2026-02-30 is not a date"),
+    (lambda r: _edit(r / "01-basics/02-second-unit.md", "checked: 2026-12-01", "checked: 2026-12-01\nminutes: 4"),
+     "01-basics/02-second-unit.md:5: 'minutes' is no longer used: delete the line"),
+    (lambda r: _edit(r / "01-basics/02-second-unit.md", "checked: 2026-12-01", "checked: 2026-12-01\ncolour: red"),
      "01-basics/02-second-unit.md:5: unknown front matter key 'colour'"),
     (lambda r: _edit(r / "01-basics/02-second-unit.md", "order: 2", "order: 1"),
      "duplicate unit order 1"),
@@ -80,7 +109,7 @@ def test_units_keep_their_identity_when_reordered(tree):
     (lambda r: _edit(r / "01-basics/01-first-steps.md", "(02-second-unit.md#details)", "(03-missing.md)"),
      "01-basics/01-first-steps.md:11: broken link to '03-missing.md'"),
     (lambda r: (r / "01-basics/images/demand.svg").unlink(),
-     "01-basics/01-first-steps.md:20: missing image 'images/demand.svg'"),
+     "01-basics/01-first-steps.md:22: missing image 'images/demand.svg'"),
     (lambda r: _edit(r / "01-basics/01-first-steps.md", "![A bar chart of charging demand by hour]", "![]"),
      "has no alt text"),
     (lambda r: (r / "01-basics/assignment.md").unlink(),
@@ -95,6 +124,13 @@ def test_units_keep_their_identity_when_reordered(tree):
      "the unit slug 'forum' is not allowed"),
     (lambda r: _edit(r / "01-basics/assignment.md", "words: [50, 300]", "words: [300, 50]"),
      "'words' must be [minimum, maximum]"),
+    (lambda r: _edit(r / "01-basics/assignment.md", "    learner: Say which", "    learners: Say which"),
+     "01-basics/assignment.md:5: criterion 1 must be a text, or a pair of texts 'tutor: ...' (what the tutor "
+     "checks) and 'learner: ...' (what the learner is asked to do)"),
+    (lambda r: _edit(r / "01-basics/assignment.md", "  - Gives one example", "  - tutor: Gives one example"),
+     "01-basics/assignment.md:7: criterion 2 must be a text, or a pair"),
+    (lambda r: _edit(r / "01-basics/assignment.md", "  - Gives one example", "  - [Gives, one, example]"),
+     "01-basics/assignment.md:7: criterion 2 must be a text, or a pair"),
 ])
 def test_broken_trees_are_reported_precisely(tree, breakage, expected):
     breakage(tree)

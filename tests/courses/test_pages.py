@@ -32,7 +32,8 @@ def test_module_outline_links_only_units_forum_and_assignment(client):
                "/modules/basics/forum/", "/modules/basics/assignment/"}
     assert {"/modules/basics/first-steps/", "/modules/basics/second-unit/"} <= links
     assert links <= allowed
-    assert "Explain the basics" in page and "about 5 min" in page and "V1G" in page
+    assert "Explain the basics" in page and "about 1 min" in page and "V1G" in page
+    assert "About 2 minutes of reading in all." in page
 
 
 def test_unit_page_with_previous_and_next(client, login_as, learner):
@@ -41,8 +42,24 @@ def test_unit_page_with_previous_and_next(client, login_as, learner):
     assert "<h1 id=\"unit-title\">First steps</h1>" in page
     assert 'rel="next" href="/modules/basics/second-unit/"' in page and 'rel="prev"' not in page
     assert 'href="#getting-started"' in page  # table of contents
+    assert "about 1 minute of reading" in page and "Content checked on 1 December 2026" in page
     page = client.get("/modules/basics/second-unit/").get_data(as_text=True)
     assert 'rel="prev" href="/modules/basics/first-steps/"' in page
+
+
+def test_table_of_contents_shows_quotes_not_entities(make_app, tmp_path, learner):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    unit = content / "01-basics/02-second-unit.md"
+    unit.write_text(unit.read_text().replace("## Details", '## V2X: the "vehicle-to-everything" family\n\n'
+                                                           "## Grid & <DSO> -- costs...\n\n## Details"))
+    client = make_app(CONTENT_DIR=str(content)).test_client()
+    login(client, learner)
+    page = client.get("/modules/basics/second-unit/").get_data(as_text=True)
+    toc = page[page.index('<nav class="toc"'):page.index("</nav>", page.index('<nav class="toc"'))]
+    assert '>V2X: the “vehicle-to-everything” family</a>' in toc
+    assert "&amp;ldquo;" not in page and "&ldquo;" not in toc
+    assert ">Grid &amp; – costs…</a>" in toc      # raw HTML in a heading is not a link title
 
 
 def test_unknown_module_or_unit_is_404(client, login_as, learner):

@@ -34,7 +34,8 @@ GUESTS = (200, REDIRECT, REDIRECT, REDIRECT, REDIRECT)  # signing in or up: the 
 GET_RULES = {
     "core.healthz": PUBLIC, "static": PUBLIC, "courses.asset": PUBLIC,
     "courses.home": PUBLIC, "courses.module_list": PUBLIC, "courses.module_outline": PUBLIC,
-    "courses.glossary": PUBLIC, "courses.further_reading": PUBLIC,
+    "courses.glossary": PUBLIC, "courses.further_reading": PUBLIC, "courses.references": PUBLIC,
+    "courses.download": PUBLIC,
     "pages.privacy": PUBLIC, "pages.accessibility": PUBLIC,
     "certificates.verify": PUBLIC, "certificates.issuer": PUBLIC, "certificates.status_list": PUBLIC,
     "accounts.login": GUESTS, "accounts.register": GUESTS,
@@ -114,7 +115,7 @@ def world(app, client, learner, other_learner, tutor, admin):
                 "submission_id": latest_submission_id(app, learner.id, "basics"),
                 "certificate_id": certificate.id, "user_id": learner.id, "code": certificate.code,
                 "token": "forged-token", "report_id": db.session.scalar(select(PostReport.id)), "list_id": 1,
-                "filename": "01-basics/images/demand.svg", "action": "pin"}
+                "filename": "01-basics/images/demand.svg", "action": "pin", "slug": "fixture-modes"}
     return {"args": args, "static": {"filename": "site.css"},
             "users": {"learner": learner, "other": other_learner, "tutor": tutor, "admin": admin}}
 

@@ -1,0 +1,116 @@
+"""Tutor notes (tutor-notes.md): checked at load time, shown on the grading page, never to learners."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from courseware.courses.content import ContentError, load_course
+from tests.assignments.conftest import rows
+from tests.conftest import FIXTURE_CONTENT, login
+
+NOTES = "01-basics/tutor-notes.md"
+# Phrases that appear only in the fixture's tutor notes.
+SECRETS = ("zebra-tutor-only", "Fixturetown", "Read the whole answer before ticking anything",
+           "Common mistake: naming only the country", "Tutor notes", "Model answer")
+
+
+@pytest.fixture
+def tree(tmp_path) -> Path:
+    root = tmp_path / "modules"
+    shutil.copytree(FIXTURE_CONTENT, root)
+    return root
+
+
+def problems_of(root: Path) -> list[str]:
+    with pytest.raises(ContentError) as info:
+        load_course(root)
+    return info.value.problems
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_notes_are_read_into_the_module():
+    notes = load_course(FIXTURE_CONTENT).module("basics").tutor_notes
+    assert "Fixturetown is a city of 50,000 people" in notes.model_answer_html
+    assert notes.marking_intro_html == "<p>Read the whole answer before ticking anything.</p>"
+    assert [m.heading for m in notes.marking] == ["Names the city", "Gives one example"]
+    assert "naming only the country" in notes.marking[0].html
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda r: (r / NOTES).unlink(),
+     f"{NOTES}:1: missing: every module needs tutor notes (a model answer and marking notes for each criterion"),
+    (lambda r: _edit(r / NOTES, "## Model answer", "## Sample answer"), f"{NOTES}:4: no '## Model answer' section"),
+    (lambda r: _edit(r / NOTES, "## Marking notes", "## Notes"), f"{NOTES}:4: no '## Marking notes' section"),
+    (lambda r: _edit(r / NOTES, "## Marking notes", "## Extra\n\nMore.\n\n## Marking notes"),
+     f"{NOTES}:10: unknown section '## Extra'"),
+    (lambda r: _edit(r / NOTES, "### Gives one example", "Gives one example"),
+     f"{NOTES}:10: '## Marking notes' has 1 '###' section(s) but assignment.md has 2 criteria: write one "
+     "'### <criterion>' section per criterion, in the same order"),
+    (lambda r: _edit(r / "01-basics/assignment.md", "  - Gives one example\n", "  - Gives one example\n  - Is polite\n"),
+     f"{NOTES}:10: '## Marking notes' has 2 '###' section(s) but assignment.md has 3 criteria"),
+    (lambda r: _edit(r / NOTES, "What counts: any named city or region. Common mistake: naming only the country.\n", ""),
+     f"{NOTES}:14: the marking notes for 'Names the city' are empty"),
+    (lambda r: _edit(r / NOTES, "Fixturetown is a city of 50,000 people with forty public charge points. One good "
+                                "example is the bus depot,\nwhich charges its buses overnight.\n", ""),
+     f"{NOTES}:5: the '## Model answer' section is empty"),
+])
+def test_broken_tutor_notes_are_reported(tree, change, expected):
+    change(tree)
+    problems = problems_of(tree)
+    assert any(p.startswith(expected) for p in problems), problems
+
+
+def test_tutor_notes_are_not_a_unit():
+    assert "tutor-notes" not in [u.slug for u in load_course(FIXTURE_CONTENT).units]
+
+
+def _submit_and_grade(app, client, learner, tutor):
+    login(client, learner)
+    response = client.post("/modules/basics/assignment/", data={"body": "Utrecht, with its bus depot."},
+                           content_type="multipart/form-data")
+    assert response.status_code in (302, 303)
+    [version] = rows(app)
+    staff = app.test_client()
+    login(staff, tutor)
+    return staff, version.id
+
+
+def test_grading_page_shows_the_notes_beside_each_criterion(app, client, learner, tutor):
+    staff, submission_id = _submit_and_grade(app, client, learner, tutor)
+    page = staff.get(f"/tutor/submissions/{submission_id}/").get_data(as_text=True)
+    panel = re.search(r'<aside class="panel criteria-panel tutor-notes".*?</aside>', page, re.S).group(0)
+    assert 'Tutor notes <span class="tutor-only">(not shown to learners)</span>' in panel
+    items = re.findall(r"<li><p class=\"criterion\">(.*?)</p>(.*?)</li>", panel, re.S)
+    assert [criterion for criterion, _ in items] == ["Names the city", "Gives one example"]
+    assert "naming only the country" in items[0][1] and "zebra-tutor-only" in items[1][1]
+    assert "<summary>Marking notes" in items[0][1]
+    assert "Read the whole answer before ticking anything." in panel
+    assert "Fixturetown is a city of 50,000 people" in panel
+
+
+def test_no_learner_page_ever_shows_the_tutor_notes(app, client, learner, tutor):
+    """Unit, outline, assignment (before and after feedback), certificate, forum and every course page."""
+    staff, submission_id = _submit_and_grade(app, client, learner, tutor)
+    assert staff.post(f"/tutor/submissions/{submission_id}/",
+                      data={"decision": "revise", "feedback": "Say more.", "criteria": ["0", "1"]}).status_code == 302
+    forum = client.get("/modules/basics/forum/")
+    assert forum.status_code == 200
+    thread = re.search(r'href="(/modules/basics/forum/\d+/)"', forum.get_data(as_text=True)).group(1)
+    pages = ["/", "/modules/", "/modules/basics/", "/modules/basics/first-steps/", "/modules/basics/second-unit/",
+             "/modules/basics/assignment/", "/modules/practice/", "/modules/practice/applying/",
+             "/modules/practice/assignment/", "/certificate/", "/modules/basics/forum/", thread, "/glossary/",
+             "/references/", "/further-reading/", "/account/export"]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = response.get_data(as_text=True)
+        for secret in SECRETS:
+            assert secret not in text, (url, secret)
