@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from urllib.parse import urlsplit
 
 
 def _bool(value: str | None, default: bool = False) -> bool:
@@ -86,8 +85,7 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_USE_SSL": _bool(env.get("MAIL_USE_SSL")),
         "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), default=True) and not _bool(env.get("MAIL_USE_SSL")),
         "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT", "30")),              # seconds per SMTP operation
-        "MAIL_FROM": env.get("MAIL_FROM")
-        or f"Smart-charging course <no-reply@{urlsplit(base_url).hostname or 'localhost'}>",
+        "MAIL_FROM": env.get("MAIL_FROM", ""),   # empty: "Smart-charging course <no-reply@BASE_URL's host>"
         "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE", str(60 * 60))),
         # Argon2id parameters (RFC 9106 second recommended profile: 64 MiB, 3 passes).
         "ARGON2_TIME_COST": int(env.get("ARGON2_TIME_COST", "3")),

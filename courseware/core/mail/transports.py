@@ -26,7 +26,7 @@ from flask import current_app
 from flask_mailman import EmailMessage
 from flask_mailman.backends.smtp import EmailBackend
 
-from .message import OutgoingMail
+from .message import OutgoingMail, site_domain
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ class SmtpTransport:
     """Sends over SMTP, one connection per delivery run, opened at the first message."""
 
     def __init__(self, settings: Mapping[str, Any]):
-        self.sender = settings["MAIL_FROM"]
+        self.sender = sender(settings)
         self.backend = EmailBackend(host=settings["MAIL_SERVER"], port=settings["MAIL_PORT"],
                                     username=settings["MAIL_USERNAME"], password=settings["MAIL_PASSWORD"],
                                     use_tls=settings["MAIL_USE_TLS"], use_ssl=settings["MAIL_USE_SSL"],
@@ -153,8 +153,13 @@ class SmtpTransport:
             self.backend.connection = None  # already gone; nothing more to say to it
 
 
+def sender(settings: Mapping[str, Any]) -> str:
+    """MAIL_FROM, or an address on the site's own domain: mail from the domain it links to is trusted more."""
+    return settings["MAIL_FROM"] or f"Smart-charging course <no-reply@{site_domain(settings['BASE_URL'])}>"
+
+
 def transport_for(settings: Mapping[str, Any]) -> Transport:
     """SMTP when MAIL_SERVER is set, else the log."""
     if settings["MAIL_SERVER"]:
         return SmtpTransport(settings)
-    return LogTransport(settings["MAIL_FROM"], show_secrets=bool(settings.get("DEVELOPMENT")))
+    return LogTransport(sender(settings), show_secrets=bool(settings.get("DEVELOPMENT")))
