@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from flask import Flask, current_app
-from sqlalchemy import ForeignKey, Index, String, Text, delete, false, func, select, update
+from sqlalchemy import ForeignKey, Index, String, Text, case, delete, false, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -142,12 +142,18 @@ def _backoff(attempts: int) -> timedelta:
 
 
 def _release_interrupted(now: datetime) -> int:
-    """Messages whose sender died mid-run (their lease ran out) wait to be sent again."""
+    """Messages whose sender died mid-run (their lease ran out) wait to be sent again; that counts as an
+    attempt, so a message that keeps killing its sender ends as failed instead of going round for ever."""
+    attempts = OutboxMessage.attempts + 1
     released = db.session.execute(update(OutboxMessage).where(
         OutboxMessage.status == SENDING, OutboxMessage.next_attempt_at <= now)
-        .values(status=PENDING, last_error="delivery was interrupted; sending again")
+        .values(attempts=attempts, status=case((attempts >= MAX_ATTEMPTS, FAILED), else_=PENDING),
+                last_error="delivery was interrupted")
         .execution_options(synchronize_session=False)).rowcount
     if released:
+        db.session.execute(update(OutboxMessage).where(
+            OutboxMessage.status == FAILED, OutboxMessage.sensitive.is_(True), OutboxMessage.body != "")
+            .values(body="").execution_options(synchronize_session=False))
         log.warning("%s mail(s) whose delivery was interrupted will be sent again", released)
     db.session.commit()
     return released
@@ -200,7 +206,10 @@ def deliver_outbox(site: Site, now: datetime | None = None, *, limit: int = 500,
             msg = db.session.get(OutboxMessage, message_id)
             try:
                 transport.send(msg.outgoing())
-            except MailError as e:
+            except Exception as e:  # noqa: BLE001 - one broken message must not stop everyone's mail
+                if not isinstance(e, MailError):
+                    log.exception("unexpected error while sending mail %s", msg.id)
+                    e = MailError(f"unexpected error: {type(e).__name__}: {e}")
                 counts[_record_failure(msg, e, now)] += 1
                 db.session.commit()
                 if isinstance(e, ServerUnavailable):

@@ -2,13 +2,14 @@
 from cron or, when mail goes to the log, right after the request that queued it."""
 from __future__ import annotations
 
+import logging
 import re
 from datetime import timedelta
 
 from sqlalchemy import select, update
 
 from courseware.core import outbox as outbox_module
-from courseware.core.outbox import SEND_LEASE, OutboxMessage, deliver_outbox, queue_mail
+from courseware.core.outbox import MAX_ATTEMPTS, SEND_LEASE, OutboxMessage, deliver_outbox, queue_mail
 from courseware.core.site import current_site
 from courseware.core.time import utcnow
 from courseware.extensions import db
@@ -76,3 +77,36 @@ def test_a_line_break_in_a_subject_cannot_add_a_header(app, learner, outbox):
         assert deliver_outbox(current_site())["sent"] == 1
     [mail] = outbox
     assert mail["Bcc"] is None and mail["Subject"] == "New thread: Hello Bcc: everyone@example.org"
+
+
+def test_a_message_that_keeps_killing_its_sender_ends_as_failed(app, learner):
+    with app.app_context():
+        msg = queue_mail(learner.email, "Reset your password", "Open https://example.org/secret", sensitive=True)
+        db.session.flush()
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.id == msg.id).values(
+            status="sending", attempts=MAX_ATTEMPTS - 1, next_attempt_at=utcnow() - timedelta(minutes=1)))
+        db.session.commit()
+        assert deliver_outbox(current_site())["sent"] == 0
+    [row] = rows(app)
+    assert row.status == "failed" and row.attempts == MAX_ATTEMPTS and row.body == ""
+
+
+class Broken:
+    """A transport with a bug: it raises something no mail error describes."""
+
+    def send(self, mail):
+        raise KeyError("surprise")
+
+    def close(self):
+        pass
+
+
+def test_an_unexpected_error_stops_neither_the_run_nor_the_other_mail(app, learner, other_learner, caplog):
+    logging.getLogger("courseware.core.outbox").disabled = False  # see mail_log in test_sensitive.py
+    with app.app_context():
+        queue_mail(learner.email, "One", "First")
+        queue_mail(other_learner.email, "Two", "Second")
+        db.session.commit()
+        counts = deliver_outbox(current_site(), transport=Broken())
+    assert counts["retried"] == 2 and "unexpected error while sending mail" in caplog.text
+    assert all(row.status == "pending" and "KeyError" in row.last_error for row in rows(app))

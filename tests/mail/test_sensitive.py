@@ -20,6 +20,15 @@ RESET_LINK = re.compile(r"http://localhost/reset-password/\S+")
 MAIL_LOG = "courseware.core.mail.transports"
 
 
+@pytest.fixture
+def mail_log(caplog):
+    """What the mail transports log. (Alembic's env.py runs logging.config.fileConfig, which disables every
+    logger that existed before it, when the migration test ran earlier in the same session.)"""
+    logging.getLogger(MAIL_LOG).disabled = False
+    caplog.set_level(logging.INFO, logger=MAIL_LOG)
+    return caplog
+
+
 class Refusing:
     """A transport whose server refuses every message with `error`."""
 
@@ -40,8 +49,8 @@ def rows(app):
         return found
 
 
-def test_a_reset_link_is_not_logged_and_not_kept(app, client, learner, outbox, caplog):
-    caplog.set_level(logging.INFO, logger=MAIL_LOG)
+def test_a_reset_link_is_not_logged_and_not_kept(app, client, learner, outbox, mail_log):
+    caplog = mail_log
     assert client.post("/reset-password", data={"email": learner.email}).status_code == 302
     [sent] = outbox
     link = RESET_LINK.search(sent.get_content()).group(0)   # the learner got the link...
@@ -52,16 +61,16 @@ def test_a_reset_link_is_not_logged_and_not_kept(app, client, learner, outbox, c
     assert row.sensitive and row.status == "sent" and row.body == ""
 
 
-def test_in_development_the_log_shows_the_link(make_app, learner, caplog):
+def test_in_development_the_log_shows_the_link(make_app, learner, mail_log):
+    caplog = mail_log
     app = make_app(DEVELOPMENT=True)
-    caplog.set_level(logging.INFO, logger=MAIL_LOG)
     app.test_client().post("/reset-password", data={"email": learner.email})
     [sent] = app.extensions["mail_outbox"]
     assert RESET_LINK.search(sent.get_content()).group(0) in caplog.text
 
 
-def test_ordinary_mail_is_logged_whole(app, caplog, learner):
-    caplog.set_level(logging.INFO, logger=MAIL_LOG)
+def test_ordinary_mail_is_logged_whole(app, mail_log, learner):
+    caplog = mail_log
     with app.app_context():
         queue_mail(learner.email, "Your assignment: passed", "Well done: the feedback is on the site.")
         db.session.commit()

@@ -142,6 +142,8 @@ class SmtpTransport:
             raise ServerUnavailable(_describe(e)) from e
         except smtplib.SMTPException as e:
             raise MailError(_describe(e)) from e
+        except ValueError as e:  # an address the library cannot put into the envelope
+            raise PermanentMailError(_describe(e)) from e
         if sent != 1:
             raise MailError("the mail server did not take the message")
         _record(message)
