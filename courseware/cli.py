@@ -135,13 +135,20 @@ def mail() -> None:
 @click.option("--digests/--no-digests", default=True, show_default=True,
               help="Also gather held notifications into daily digests (at most one per person and day).")
 def mail_send(digests: bool) -> None:
-    """Deliver queued mail, retrying failures; run it from cron every few minutes."""
-    from .core.outbox import build_digests, deliver_outbox
+    """Deliver queued mail, retrying failures; run it from cron every few minutes.
 
-    built = build_digests() if digests else 0
-    counts = deliver_outbox()
+    Exits with status 1 when the mail server could not be reached (the mail waits for the next run)."""
+    from .core.outbox import build_digests, deliver_outbox
+    from .core.site import current_site
+    from .core.time import utcnow
+
+    built = build_digests(utcnow()) if digests else 0
+    counts = deliver_outbox(current_site(), utcnow())  # after building: today's digests are due
     click.echo(f"digests built: {built}; sent: {counts['sent']}; will retry: {counts['retried']}; "
                f"failed for good: {counts['failed']}")
+    if counts["unreachable"]:
+        click.echo("The mail server could not be reached; the remaining mail waits for the next run.", err=True)
+        sys.exit(1)
 
 
 @click.group("assignments", cls=AppGroup)

@@ -76,12 +76,16 @@ def from_environment(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), default=not development),
         "MAX_CONTENT_LENGTH": 11 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        # Mail: SMTP when MAIL_SERVER is set, otherwise written to the log (README, "Mail").
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(env.get("MAIL_PORT", "587")),
         "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
-        "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), default=True),
-        "MAIL_FROM": env.get("MAIL_FROM", "Smart-charging course <no-reply@localhost>"),
+        # TLS from the start (port 465), or else STARTTLS (port 587, the default); never both.
+        "MAIL_USE_SSL": _bool(env.get("MAIL_USE_SSL")),
+        "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), default=True) and not _bool(env.get("MAIL_USE_SSL")),
+        "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT", "30")),              # seconds per SMTP operation
+        "MAIL_FROM": env.get("MAIL_FROM", ""),   # empty: "Smart-charging course <no-reply@BASE_URL's host>"
         "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE", str(60 * 60))),
         # Argon2id parameters (RFC 9106 second recommended profile: 64 MiB, 3 passes).
         "ARGON2_TIME_COST": int(env.get("ARGON2_TIME_COST", "3")),

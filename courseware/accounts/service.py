@@ -116,9 +116,11 @@ def user_for_reset_token(site: Site, token: str) -> User:
 
 
 def queue_reset_mail(site: Site, user: User) -> None:
-    """Queue the mail with a password-reset link for `user`: asked for by the learner or sent by an admin."""
+    """Queue the mail with a password-reset link for `user`: asked for by the learner or sent by an admin.
+
+    Sensitive: the live link is never written to the log and is blanked in the outbox once sent."""
     link = site.links.url("accounts.reset_password", token=make_reset_token(site, user))
     queue_mail(user.email, "Reset your password",
                f"Hello {user.name},\n\nTo choose a new password, open this link within an hour:\n\n{link}\n\n"
                "If you did not ask for this, ignore this message; your password stays as it is.\n",
-               user_id=user.id)
+               user_id=user.id, sensitive=True)

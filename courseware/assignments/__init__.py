@@ -7,8 +7,9 @@ from ..core.personal_data import register
 
 
 def init_app(app: Flask) -> None:
-    from . import personal_data
+    from . import notifications, personal_data
     from .blueprint import bp
 
     app.register_blueprint(bp)
+    notifications.init_app(app)
     register(app, personal_data.PART)

@@ -1,7 +1,8 @@
 """Mail about assignments, always through the outbox (courseware.core.outbox.queue_mail).
 
 - Staff hear of new submissions at once or in the daily "submissions" digest, as each chose
-  (tutors default to the digest, admins to no mail).
+  (tutors default to the digest, admins to no mail). Those mails, and the digest, carry a one-click
+  opt-out link (core.mail.optout) that sets the preference to "no mail".
 - `send_reminders` mails staff about work waiting longer than ASSIGNMENT_REMINDER_DAYS.
 - Learners hear when their work is graded or a grade is corrected.
 Under anonymous marking, no mail to staff names the learner of work not yet graded.
@@ -13,13 +14,19 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
+from flask import Flask
+
 from ..accounts.models import Role, User
-from ..core.outbox import queue_mail
+from ..core.mail.optout import OptOut, Target, register_optout, unsubscribe_url
+from ..core.outbox import queue_mail, withdraw_held
 from ..core.site import Site
 from ..core.vocabulary import MailPreference
 from ..courses.content import Course, Module
 from ..extensions import db
 from .models import GradeEvent, Submission, SubmissionStatus, TutorMailPreference
+
+NEW_SUBMISSIONS = "new-submissions"   # the opt-out kind
+DIGEST = "submissions"                # the outbox's digest name
 
 
 def default_preference(user: User) -> MailPreference:
@@ -64,8 +71,13 @@ def new_submission(site: Site, submission: Submission, learner: User, module: Mo
     for user, choice in _staff_with_preferences():
         if choice is MailPreference.OFF:
             continue
-        queue_mail(user.email, subject, body, user_id=user.id, dedupe_key=f"submission:{submission.id}:{user.id}",
-                   digest="submissions" if choice is MailPreference.DAILY else None)
+        stop = unsubscribe_url(site, user.id, NEW_SUBMISSIONS)
+        if choice is MailPreference.DAILY:  # the digest ends with the same link, once
+            queue_mail(user.email, subject, body, user_id=user.id, dedupe_key=f"submission:{submission.id}:{user.id}",
+                       digest=DIGEST, unsubscribe_url=stop)
+        else:
+            queue_mail(user.email, subject, f"{body}\n—\nStop mails about new submissions (no sign-in needed): {stop}\n",
+                       user_id=user.id, dedupe_key=f"submission:{submission.id}:{user.id}", unsubscribe_url=stop)
 
 
 def graded(site: Site, event: GradeEvent, submission: Submission, module: Module, tutor: User) -> None:
@@ -119,3 +131,25 @@ def send_reminders(site: Site, course: Course, now: datetime, days: int | None =
                                                 Submission.reminded_at.is_(None))
                        .values(reminded_at=now).execution_options(synchronize_session=False))
     return len(overdue)
+
+
+# The opt-out link: "stop" sets the preference to no mail, which ends both the single mails and the digest.
+
+UNDO = "You can switch them on again under “Your mail about new submissions” on the grading queue page once signed in."
+
+
+def _describe_optout(user_id: int, _: str) -> Target | None:
+    user = db.session.get(User, user_id)
+    if user is None:
+        return None
+    return Target(user.email, "Mails about new submissions, one by one or as a daily digest", UNDO)
+
+
+def _stop(user_id: int, _: str) -> None:
+    user = db.session.get(User, user_id)
+    set_preference(user, MailPreference.OFF)
+    withdraw_held(user.id, DIGEST)
+
+
+def init_app(app: Flask) -> None:
+    register_optout(app, OptOut(NEW_SUBMISSIONS, describe=_describe_optout, stop=_stop))

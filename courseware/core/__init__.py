@@ -7,12 +7,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import error_pages, outbox, security, site, templating
+    from . import error_pages, mail, outbox, security, site, templating
     from .blueprint import bp
 
     site.init_app(app)
     error_pages.init_app(app)
     security.init_app(app)
+    mail.init_app(app)
     outbox.init_app(app)
     templating.init_app(app)
     app.register_blueprint(bp)

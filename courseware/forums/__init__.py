@@ -14,10 +14,11 @@ log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
-    from . import personal_data
+    from . import optout, personal_data
     from .blueprint import bp
 
     app.register_blueprint(bp)
+    optout.init_app(app)
     for part in personal_data.PARTS:
         register(app, part)
 

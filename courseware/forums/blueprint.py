@@ -20,7 +20,8 @@ bp.add_url_rule("/modules/<module_slug>/forum/<int:thread_id>/posts/<int:post_id
 bp.add_url_rule("/modules/<module_slug>/forum/follow", view_func=follow_views.follow_module, methods=["POST"])
 bp.add_url_rule("/modules/<module_slug>/forum/<int:thread_id>/follow", view_func=follow_views.follow_thread, methods=["POST"])
 bp.add_url_rule("/forum/notifications/", view_func=follow_views.notification_settings, methods=["GET", "POST"])
-bp.add_url_rule("/forum/unsubscribe/<token>", view_func=follow_views.unsubscribe, methods=["GET", "POST"])
+# Opt-out links in forum mail sent before /unsubscribe/<token> (core) served every kind of mail.
+bp.add_url_rule("/forum/unsubscribe/<token>", view_func=follow_views.unsubscribe, methods=["GET"])
 bp.add_url_rule("/modules/<module_slug>/forum/<int:thread_id>/moderate/<action>", view_func=moderation_views.moderate_thread, methods=["POST"])
 bp.add_url_rule("/modules/<module_slug>/forum/<int:thread_id>/posts/<int:post_id>/hide", view_func=moderation_views.hide_post, methods=["GET", "POST"])
 bp.add_url_rule("/modules/<module_slug>/forum/<int:thread_id>/posts/<int:post_id>/restore", view_func=moderation_views.restore_post, methods=["POST"])

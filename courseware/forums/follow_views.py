@@ -1,20 +1,22 @@
-"""Following threads and forums, the notification settings page, and the opt-out link from
-mails (it works without signing in: the signed token names the person and what to stop)."""
+"""Following threads and forums, the notification settings page, and the old opt-out links of forum
+mail (today's links go to the one opt-out page of every kind of mail, core.mail.views)."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from itsdangerous import BadSignature
 from sqlalchemy import select
 
 from ..accounts.models import User
 from ..core.errors import DomainError
+from ..core.mail.optout import unsubscribe_url
 from ..core.site import current_site
 from ..courses.content import get_course
 from ..extensions import db
 from . import notify, service
-from ..core.forms import ActionForm
 from .forms import FollowForm
 from .loaders import get_thread_or_404, thread_url
+from .optout import describe_scope
 from ..core.vocabulary import MailPreference
 from .models import SCOPE_ALL, SCOPE_OWN_THREADS, Subscription, Thread, module_scope, thread_scope
 
@@ -64,24 +66,6 @@ def _known_scope(scope: str, user: User) -> bool:
     return False
 
 
-def describe_scope(scope: str, thread_titles: dict[int, str] | None = None) -> str:
-    if scope == SCOPE_OWN_THREADS:
-        return "Replies to threads you started"
-    if scope == SCOPE_ALL:
-        return "Every forum"
-    kind, _, rest = scope.partition(":")
-    if kind == "module":
-        module = get_course().module(rest)
-        return f"The forum of “{module.title}”" if module else "A forum that no longer exists"
-    if kind == "thread" and rest.isdigit():
-        title = (thread_titles or {}).get(int(rest))
-        if title is None:
-            thread = db.session.get(Thread, int(rest))
-            title = thread.title if thread else None
-        return f"The thread “{title}”" if title else "A thread that no longer exists"
-    return "These notifications"
-
-
 @login_required
 def notification_settings():
     if request.method == "POST":
@@ -104,17 +88,17 @@ def notification_settings():
                            rows=[(scope, mode, describe_scope(scope, titles), t) for scope, mode, t in rows])
 
 
+# Links in forum mail sent before the one opt-out mechanism (core.mail.optout) existed.
+LEGACY_SALT = "forum-unsubscribe"
+
+
 def unsubscribe(token: str):
-    found = notify.read_unsubscribe_token(current_site(), token)
-    user = db.session.get(User, found[0]) if found else None
-    if user is None:
+    """An old forum opt-out link: sent on to the same page as every other opt-out link."""
+    site = current_site()
+    try:
+        data = site.serializer(LEGACY_SALT).loads(token)
+    except BadSignature:
         abort(404)
-    scope = found[1]
-    form = ActionForm()
-    done = False
-    if form.validate_on_submit():
-        service.set_subscription(user, scope, MailPreference.OFF)
-        db.session.commit()
-        done = True
-    return render_template("forums/unsubscribe.html", form=form, done=done, what=describe_scope(scope),
-                           email=user.email)
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int) or not isinstance(data.get("s"), str):
+        abort(404)
+    return redirect(unsubscribe_url(site, data["u"], notify.FORUM, data["s"]), code=301)

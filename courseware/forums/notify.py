@@ -1,16 +1,19 @@
-"""Forum mail: who hears of a new post, at once or in the daily digest, and the opt-out links.
+"""Forum mail: who hears of a new post, at once or in the daily digest, and their opt-out links.
 
 All mail goes through the outbox (core.outbox.queue_mail) inside the caller's transaction.
 Each message has a dedupe key per post and recipient, so nobody is told twice about one post.
+A mail about a post names, in its text and its List-Unsubscribe header, the link that stops the
+subscription it came from; a post held for the daily digest names the link that stops the digest
+(forums/optout.py says what each stops).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from itsdangerous import BadSignature
 from sqlalchemy import and_, delete, or_, select
 
 from ..accounts.models import User
+from ..core.mail.optout import unsubscribe_url
 from ..core.outbox import HELD, PENDING, OutboxMessage, queue_mail
 from ..core.site import Site
 from ..courses.content import Module
@@ -19,8 +22,10 @@ from ..core.vocabulary import STAFF, MailPreference
 from .models import (SCOPE_ALL, SCOPE_OWN_THREADS, Post, PostReport, Subscription, Thread,
                      module_scope, thread_scope)
 
-UNSUBSCRIBE_SALT = "forum-unsubscribe"
 EXCERPT = 2_000
+# Opt-out kinds (what each stops: forums/optout.py) and the outbox's name of the daily forum digest.
+FORUM, FORUM_DIGEST = "forum", "forum-digest"
+DIGEST = "forum"
 
 
 @dataclass(frozen=True)
@@ -79,11 +84,15 @@ def queue_post_notifications(site: Site, post: Post, thread: Thread, module: Mod
         intro = f"{poster.name} replied in “{thread.title}” ({module.title}):"
     queued = 0
     for r in recipients(post, thread, module, poster):
+        stop_scope = unsubscribe_url(site, r.user.id, FORUM, r.scope)
+        daily = r.mode is MailPreference.DAILY
         body = (f"Hello {r.user.name},\n\n{intro}\n\n{excerpt}\n\nRead it and reply: {link}\n\n"
                 f"—\nYou receive this because {_why(r.scope, module)}.\n"
-                f"Stop these mails (no sign-in needed): {unsubscribe_url(site, r.user.id, r.scope)}\n")
+                f"Stop these mails (no sign-in needed): {stop_scope}\n")
         if queue_mail(r.user.email, subject, body, user_id=r.user.id, dedupe_key=post_mail_key(post.id, r.user.id),
-                      digest="forum" if r.mode is MailPreference.DAILY else None) is not None:
+                      digest=DIGEST if daily else None,
+                      unsubscribe_url=unsubscribe_url(site, r.user.id, FORUM_DIGEST) if daily else stop_scope
+                      ) is not None:
             queued += 1
     return queued
 
@@ -113,24 +122,3 @@ def queue_report_notifications(site: Site, report: PostReport, post: Post, repor
                       dedupe_key=f"forum-report:{report.id}:{user.id}") is not None:
             queued += 1
     return queued
-
-
-# Opt-out links -----------------------------------------------------------------------
-# Signed, not timed: a link in an old mail must still stop the mails.
-
-def unsubscribe_token(site: Site, user_id: int, scope: str) -> str:
-    return site.serializer(UNSUBSCRIBE_SALT).dumps({"u": user_id, "s": scope})
-
-
-def unsubscribe_url(site: Site, user_id: int, scope: str) -> str:
-    return site.links.url("forums.unsubscribe", token=unsubscribe_token(site, user_id, scope))
-
-
-def read_unsubscribe_token(site: Site, token: str) -> tuple[int, str] | None:
-    try:
-        data = site.serializer(UNSUBSCRIBE_SALT).loads(token)
-    except BadSignature:
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("u"), int) or not isinstance(data.get("s"), str):
-        return None
-    return data["u"], data["s"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from itsdangerous import URLSafeSerializer
 from sqlalchemy import select
 
 from courseware.core.outbox import OutboxMessage
@@ -14,7 +15,7 @@ from tests.conftest import login as sign_in
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.forums.conftest import thread_url
 
-UNSUBSCRIBE = re.compile(r"http://localhost(/forum/unsubscribe/\S+)")
+UNSUBSCRIBE = re.compile(r"http://localhost(/unsubscribe/\S+)")
 
 
 def mails_to(outbox, email):
@@ -52,14 +53,19 @@ def test_thread_author_is_told_of_replies_and_can_opt_out_without_signing_in(
     text = mail.get_content()
     assert "We do, at night." in text and f"/forum/{thread_id}/posts/" in text
     opt_out = UNSUBSCRIBE.search(text).group(1)
+    assert mail["List-Unsubscribe"] == f"<http://localhost{opt_out}>"
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     client.post("/logout", data={"csrf_token": csrf(client, "/")})
 
     anonymous = app.test_client()
     page = anonymous.get(opt_out)
     assert page.status_code == 200 and "Replies to threads you started" in page.get_data(as_text=True)
-    assert anonymous.post(opt_out).status_code == 400  # still needs the form's CSRF token
-    done = anonymous.post(opt_out, data={"csrf_token": csrf(anonymous, opt_out)})
+    with app.app_context():  # the page only asks; a GET changes nothing
+        assert db.session.scalar(select(Subscription).where(Subscription.user_id == learner.id)) is None
+    # The mail program's one-click POST (RFC 8058): no sign-in, no CSRF token, even with CSRF protection on.
+    done = anonymous.post(opt_out, data={"List-Unsubscribe": "One-Click"})
     assert done.status_code == 200 and "no more of these mails" in done.get_data(as_text=True)
+    assert anonymous.post(opt_out, data={"List-Unsubscribe": "One-Click"}).status_code == 200  # twice is once
 
     login(client, other)
     client.post(url, data={"body": "And in the morning.", "csrf_token": csrf(client, url)})
@@ -89,8 +95,26 @@ def learner_pair(make_app):
 
 
 def test_a_forged_opt_out_link_is_404(client):
+    assert client.get("/unsubscribe/not-a-token").status_code == 404
+    assert client.post("/unsubscribe/eyJ1IjoxLCJzIjoiYWxsIn0.forged").status_code == 404
     assert client.get("/forum/unsubscribe/not-a-token").status_code == 404
-    assert client.post("/forum/unsubscribe/eyJ1IjoxLCJzIjoiYWxsIn0.forged").status_code == 404
+
+
+def test_an_opt_out_link_from_an_older_forum_mail_still_works(app, client, learner, other_learner, make_thread,
+                                                             make_reply, outbox):
+    """Links in forum mail sent before the one opt-out page lead to it and stop the same thing."""
+    thread_id, _ = make_thread(learner)
+    with app.app_context():
+        old_token = URLSafeSerializer(app.config["SECRET_KEY"], salt="forum-unsubscribe").dumps(
+            {"u": learner.id, "s": "own-threads"})
+    response = client.get(f"/forum/unsubscribe/{old_token}")
+    assert response.status_code == 301
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and "Replies to threads you started" in page.get_data(as_text=True)
+    assert client.post(response.headers["Location"]).status_code == 200
+    make_reply(other_learner, thread_id)
+    deliver(app)
+    assert mails_to(outbox, learner.email) == []
 
 
 def test_nobody_is_mailed_about_their_own_post(app, client, learner, login_as, make_thread, outbox):

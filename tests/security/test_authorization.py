@@ -42,6 +42,7 @@ GET_RULES = {
     "accounts.request_reset": PUBLIC,
     "accounts.reset_password": (400, 400, 400, 400, 400),          # with a forged token
     "forums.unsubscribe": (404, 404, 404, 404, 404),        # with a forged token
+    "core.unsubscribe": (404, 404, 404, 404, 404),          # with a forged token
     "accounts.account": SIGNED_IN, "privacy.delete_account": SIGNED_IN, "privacy.export_data": SIGNED_IN,
     "courses.unit_page": SIGNED_IN,
     "forums.thread_list": SIGNED_IN, "forums.thread": SIGNED_IN,
@@ -68,7 +69,7 @@ GET_RULES = {
 ANY_SIGNED_IN = (LOGIN, None, None, None, None)
 POST_RULES = {
     "accounts.login": (None,) * 5, "accounts.register": (None,) * 5, "accounts.request_reset": (None,) * 5,
-    "accounts.reset_password": (400,) * 5, "forums.unsubscribe": (404,) * 5,
+    "accounts.reset_password": (400,) * 5, "core.unsubscribe": (404,) * 5,
     "accounts.logout": ANY_SIGNED_IN, "accounts.account": ANY_SIGNED_IN,
     "accounts.sign_out_everywhere": ANY_SIGNED_IN, "privacy.delete_account": ANY_SIGNED_IN,
     "forums.thread_list": ANY_SIGNED_IN, "forums.thread": ANY_SIGNED_IN,
