@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from courseware.courses.models import UnitCompletion
 from courseware.extensions import db
-from tests.conftest import FIXTURE_CONTENT, login
+from tests.conftest import FIXTURE_CONTENT
 from tests.factories import make_user
 
 
@@ -35,8 +35,8 @@ def test_module_outline_links_only_units_forum_and_assignment(client):
     assert "Explain the basics" in page and "about 5 min" in page and "V1G" in page
 
 
-def test_unit_page_with_previous_and_next(client, login_as, learner):
-    login_as(learner)
+def test_unit_page_with_previous_and_next(signed_in, learner):
+    client = signed_in(learner)
     page = client.get("/modules/basics/first-steps/").get_data(as_text=True)
     assert "<h1 id=\"unit-title\">First steps</h1>" in page
     assert 'rel="next" href="/modules/basics/second-unit/"' in page and 'rel="prev"' not in page
@@ -45,15 +45,15 @@ def test_unit_page_with_previous_and_next(client, login_as, learner):
     assert 'rel="prev" href="/modules/basics/first-steps/"' in page
 
 
-def test_unknown_module_or_unit_is_404(client, login_as, learner):
-    login_as(learner)
+def test_unknown_module_or_unit_is_404(signed_in, learner):
+    client = signed_in(learner)
     assert client.get("/modules/nope/").status_code == 404
     assert client.get("/modules/basics/nope/").status_code == 404
     assert client.get("/modules/nope/first-steps/").status_code == 404
 
 
-def test_completing_a_unit_is_idempotent(app, client, login_as, learner):
-    login_as(learner)
+def test_completing_a_unit_is_idempotent(app, signed_in, learner):
+    client = signed_in(learner)
     response = client.post("/modules/basics/first-steps/complete")
     assert response.status_code == 302 and response.headers["Location"].endswith("/modules/basics/second-unit/")
     client.post("/modules/basics/first-steps/complete")
@@ -62,23 +62,23 @@ def test_completing_a_unit_is_idempotent(app, client, login_as, learner):
     assert "1 of 2 units complete" in page and "Completed" in page
 
 
-def test_completing_an_unknown_unit_stores_nothing(app, client, login_as, learner):
-    login_as(learner)
+def test_completing_an_unknown_unit_stores_nothing(app, signed_in, learner):
+    client = signed_in(learner)
     assert client.post("/modules/nope/first-steps/complete").status_code == 404
     assert client.post("/modules/basics/nope/complete").status_code == 404
     assert completions(app) == 0
 
 
-def test_completion_needs_a_learner(app, client, login_as, tutor):
+def test_completion_needs_a_learner(app, client, signed_in, tutor):
     assert client.post("/modules/basics/first-steps/complete").status_code == 302  # to sign in
-    login_as(tutor)
-    assert client.post("/modules/basics/first-steps/complete").status_code == 403
-    assert client.get("/modules/basics/first-steps/").status_code == 200  # tutors may read the course
+    staff = signed_in(tutor)
+    assert staff.post("/modules/basics/first-steps/complete").status_code == 403
+    assert staff.get("/modules/basics/first-steps/").status_code == 200  # tutors may read the course
     assert completions(app) == 0
 
 
-def test_progress_and_continue_where_you_left_off(client, login_as, learner):
-    login_as(learner)
+def test_progress_and_continue_where_you_left_off(signed_in, learner):
+    client = signed_in(learner)
     assert "Start the course" in client.get("/").get_data(as_text=True)
     client.post("/modules/basics/first-steps/complete")
     home = client.get("/").get_data(as_text=True)
@@ -91,12 +91,11 @@ def test_progress_and_continue_where_you_left_off(client, login_as, learner):
     assert "2 of 2 units complete" in modules and "0 of 1 units complete" in modules
 
 
-def test_removed_unit_no_longer_counts_and_progress_survives_edits(make_app, tmp_path, learner):
+def test_removed_unit_no_longer_counts_and_progress_survives_edits(make_app, tmp_path, learner, signed_in):
     content = tmp_path / "content"
     shutil.copytree(FIXTURE_CONTENT, content)
     app = make_app(CONTENT_DIR=str(content))
-    client = app.test_client()
-    login(client, learner)
+    client = signed_in(learner, app=app)
     client.post("/modules/basics/first-steps/complete")
     client.post("/modules/basics/second-unit/complete")
     # The author removes one unit and moves the other to a new position.
@@ -104,8 +103,7 @@ def test_removed_unit_no_longer_counts_and_progress_survives_edits(make_app, tmp
     unit = content / "01-basics/01-first-steps.md"
     unit.write_text(unit.read_text().replace("(02-second-unit.md#details)", "(#top)").replace("order: 1", "order: 7"))
     app2 = make_app(CONTENT_DIR=str(content))
-    client2 = app2.test_client()
-    login(client2, learner)
+    client2 = signed_in(learner, app=app2)
     page = client2.get("/modules/basics/").get_data(as_text=True)
     assert "1 of 1 units complete" in page
 
@@ -126,9 +124,9 @@ def test_course_assets_are_served_with_cache_headers(client):
     assert client.get("/course-assets/01-basics/images/missing.svg").status_code == 404
 
 
-def test_unit_page_query_count_is_constant(app, client, count_queries, learner):
+def test_unit_page_query_count_is_constant(app, count_queries, learner, signed_in):
     """Does the unit page make the same number of queries with 1 or 30 learners and many completions?"""
-    login(client, learner)
+    client = signed_in(learner)
     client.post("/modules/basics/first-steps/complete")
 
     def measure() -> int:

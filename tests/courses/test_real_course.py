@@ -6,7 +6,7 @@ import re
 import pytest
 
 from courseware.courses.content import TOPICS, load_course
-from tests.conftest import REAL_CONTENT, login
+from tests.conftest import REAL_CONTENT
 
 COURSE = load_course(REAL_CONTENT)
 AMERICAN = re.compile(r"\b(organiz\w*|behavior\w*|colors?\b|centers?\b|analyz\w*|prioritiz\w*|utiliz\w*|"
@@ -43,10 +43,9 @@ def test_units_are_written_in_british_english():
 
 
 @pytest.mark.parametrize("unit", COURSE.units, ids=lambda u: "/".join(u.key))
-def test_every_unit_reads_through_the_site(make_app, learner, unit):
+def test_every_unit_reads_through_the_site(make_app, learner, unit, signed_in):
     app = make_app(CONTENT_DIR=str(REAL_CONTENT))
-    client = app.test_client()
-    login(client, learner)
+    client = signed_in(learner, app=app)
     response = client.get(f"/modules/{unit.module_slug}/{unit.slug}/")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
