@@ -232,3 +232,9 @@ def count_queries(request):
             event.remove(engine, "before_cursor_execute", log.record)
     return counting
 
+
+def pytest_collection_modifyitems(items):
+    """Browser and scale tests are slow too, so `-m "not slow"` leaves them out."""
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("scale"):
+            item.add_marker(pytest.mark.slow)

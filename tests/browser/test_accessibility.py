@@ -10,6 +10,8 @@ from tests.browser.conftest import SCREENSHOTS, describe, run_axe, sign_in
 from tests.certificates.helpers import earn_everything
 from tests.factories import DEFAULT_PASSWORD, make_user
 
+pytestmark = pytest.mark.browser
+
 ANONYMOUS_PAGES = ["/", "/modules/", "/modules/basics/", "/glossary/", "/further-reading/", "/login", "/register",
                    "/privacy/", "/accessibility/",
                    "/reset-password", "/no/such/page"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 
+import pytest
 from sqlalchemy import func, select
 
 from courseware.core.site import current_site
@@ -104,6 +105,7 @@ def test_sending_the_same_reply_form_twice_counts_once(app, learner, signed_in):
     assert counts(app, thread_id) == (1, 1)
 
 
+@pytest.mark.scale
 def test_concurrent_replies_are_all_counted(app, learner, signed_in):
     """Eight people replying to one thread at the same moment: is every reply counted (no lost update)?"""
     people, each = 8, 4
@@ -137,6 +139,7 @@ def test_concurrent_replies_are_all_counted(app, learner, signed_in):
     assert counts(app, thread_id) == (people * each, people * each)
 
 
+@pytest.mark.scale
 def test_demo_data_sets_reply_counts(app):
     """Does the demo generator (bulk inserts, not the service) leave every thread's count right?"""
     with app.app_context():

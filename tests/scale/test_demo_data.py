@@ -1,6 +1,7 @@
 """`flask demo-data`: a realistic synthetic population, written in bulk, never mixed into real data by accident."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from courseware.accounts.models import Role, User
@@ -14,6 +15,7 @@ from courseware.extensions import db
 from courseware.forums.models import Post, Thread
 from tests.factories import make_user
 
+pytestmark = pytest.mark.scale
 
 LEARNERS = 200
 

@@ -164,6 +164,8 @@ def populated(app, learner, tutor, signed_in):
     return app
 
 
+# Thousands of requests per role (every form × every payload, every page × every parameter): slow.
+@pytest.mark.slow
 def test_hostile_values_as_anonymous(app):
     client = app.test_client()
     pages = crawl(client, ["/", "/register", "/login", "/reset-password"])
@@ -173,6 +175,7 @@ def test_hostile_values_as_anonymous(app):
     assert_no_nul_stored(app)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["learner", "tutor", "admin"])
 def test_hostile_values_when_signed_in(populated, request, role, signed_in):
     app = populated
