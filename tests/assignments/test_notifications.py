@@ -93,7 +93,7 @@ def test_reminder_days_come_from_config(make_app, runner):
         tutor = make_user(role="tutor")
     make_submission(app, learner.id, days_ago=2)
     result = app.test_cli_runner().invoke(args=["assignments", "remind"])
-    assert "reminded about 1 submission(s) waiting over 1 days" in result.output
+    assert "reminded about 1 submission(s) waiting over 1 day\n" in result.output
     assert len(messages(app, tutor.email)) == 1
 
 
