@@ -93,7 +93,8 @@ def test_path_in_the_file_name_is_refused(app, learner, signed_in, name):
 
 @pytest.mark.parametrize("name", ["C:\\Users\\lena\\plan.pdf", "..\\plan.pdf", "a/b.pdf"])
 def test_clean_name_refuses_windows_and_posix_paths(name):
-    """(The test client un-escapes backslashes in file names, so Windows paths are checked here directly.)"""
+    """Are Windows and POSIX folder paths refused in a file name? (The test client un-escapes backslashes in
+    file names, so Windows paths are checked here directly.)"""
     with pytest.raises(DomainError):
         clean_name(name, "pdf")
 

@@ -158,7 +158,8 @@ def test_grading_race_with_a_lapsed_claim(app, learner, tutor, signed_in):
 
 
 def test_two_plain_posts_cannot_both_grade(app, learner, tutor, admin, signed_in):
-    """Without the page's hidden counter (the contract needs only decision and feedback), the first wins."""
+    """Without the page's hidden counter (the contract needs only decision and feedback), does the first
+    grade win and the second get 409?"""
     sid = make_submission(app, learner.id)
     assert signed_in(tutor).post(grade_url(sid), data={"decision": "pass", "feedback": "A"}).status_code == 302
     response = signed_in(admin).post(grade_url(sid), data={"decision": "revise", "feedback": "B"})

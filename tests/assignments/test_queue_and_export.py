@@ -81,11 +81,17 @@ def test_queue_filters_by_module_status_and_organisation(app, learner, other_lea
     assert count == 0
 
 
-@pytest.mark.parametrize("query", ["?status=bogus", "?module=nowhere", "?page=abc", "?organisation=Nowhere"])
-def test_unknown_filter_values_are_answered_without_error(app, learner, tutor, query, signed_in):
+@pytest.mark.parametrize("query, status", [("?status=bogus", 422), ("?module=nowhere", 422), ("?page=abc", 200),
+                                           ("?organisation=Nowhere", 422)])
+def test_unknown_filter_values_are_answered_without_error(app, learner, tutor, query, status, signed_in):
+    """Is a filter value that is not one of the choices refused beside the filter (422, the unfiltered
+    queue still shown), and a page number that is not a number read as the first page?"""
     make_submission(app, learner.id)
     response = signed_in(tutor).get("/tutor/" + query)
-    assert response.status_code in (200, 422)
+    assert response.status_code == status
+    html = response.get_data(as_text=True)
+    assert "Lena Learner" in table_of(html)
+    assert ('aria-invalid="true"' in html) is (status == 422)
 
 
 def test_queue_queries_do_not_grow_with_learners(app, tutor, signed_in, count_queries):

@@ -76,7 +76,7 @@ def test_another_key_does_not_verify_the_credential(issued):
 
 
 def test_field_order_and_whitespace_do_not_matter(issued):
-    """A verifier re-serialising the JSON differently still gets the same answer (JCS)."""
+    """Does a verifier that re-serialises the JSON differently still get the same answer (JCS)?"""
     document, public_key = issued
     shuffled = json.loads(json.dumps(dict(reversed(list(document.items()))), indent=4))
     assert verify_credential(shuffled, public_key)
@@ -152,7 +152,7 @@ def test_signing_reproduces_the_w3c_eddsa_jcs_2022_test_vector():
 
 
 def test_jcs_sorts_by_utf16_code_units_and_escapes_like_ecmascript():
-    """RFC 8785 section 3.2.3's sorting example, and its string escaping rules."""
+    """Does canonicalisation follow RFC 8785 section 3.2.3's sorting example and its string escaping rules?"""
     value = {"\u20ac": "Euro Sign", "\r": "Carriage Return", "\ufb33": "Hebrew Letter Dalet With Dagesh",
              "1": "One", "\U0001f600": "Emoji: Grinning Face", "\u0080": "Control",
              "\u00f6": "Latin Small Letter O With Diaeresis"}

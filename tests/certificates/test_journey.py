@@ -72,12 +72,15 @@ def test_new_learner_to_downloaded_certificate_through_http_only(app, client, tu
 
 
 def test_forum_requirement_reads_n_of_m_posts_and_links_to_act(learner, signed_in):
+    """With one post of two, does the checklist read "1 of 2 posts", link to where to continue, and show
+    every requirement still missing?"""
     client = signed_in(learner)
     write_posts(client, "basics", 1)
     page = client.get("/certificate/").get_data(as_text=True)
     assert "1 of 2 posts" in page
-    assert "Continue with “First steps”" in page or 'href="/modules/basics/first-steps/"' in page
-    assert page.count("missing") >= 6
+    assert '<a href="/modules/basics/first-steps/">Continue with “First steps”</a>' in page
+    # Both modules and all six requirements read "missing"; nothing reads "met".
+    assert page.count('">missing</span>') == 8 and '">met</span>' not in page
 
 
 def test_claim_before_earning_is_refused_and_stores_nothing(app, learner, signed_in):

@@ -88,7 +88,7 @@ def test_an_admin_may_step_down_when_another_remains(app, admin, signed_in):
 
 
 def test_a_deactivated_admin_does_not_count(app, admin, signed_in):
-    """Another admin account that is deactivated cannot manage anything: the rule still holds."""
+    """Is a deactivated admin left out of the count, so the last active admin still cannot step down?"""
     with app.app_context():
         other = make_user(role="admin", name="Dormant Admin")
         db.session.get(User, other.id).active = False
@@ -107,8 +107,9 @@ def test_deactivate_signs_out_everywhere_and_reactivate(app, admin, learner, sig
     row = user_row(app, learner.id)
     assert not row.active and row.session_token != token_before
     assert learner_client.get("/account/").status_code == 302          # signed out
-    assert app.test_client().post("/login", data={"email": learner.email, "password": "correct horse battery"}
-                                  ).status_code != 302                   # cannot sign in
+    refused = app.test_client().post("/login", data={"email": learner.email, "password": "correct horse battery"})
+    assert refused.status_code == 422                                     # cannot sign in
+    assert "The email address or password is not right." in refused.get_data(as_text=True)
     assert client.post("/admin/users/", data={"user_id": learner.id, "action": "reactivate"}).status_code == 302
     assert user_row(app, learner.id).active
     assert [e[2] for e in events(app)] == ["deactivate", "reactivate"]

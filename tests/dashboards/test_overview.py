@@ -80,7 +80,7 @@ def test_empty_cohort(app, signed_in, tutor):
 @pytest.mark.parametrize("path", ["/tutor/overview/", "/tutor/learners/", "/tutor/export/progress.csv",
                                   "/tutor/learners/?q=Learner&sort=stage&order=desc"])
 def test_queries_do_not_grow_with_the_cohort(app, signed_in, tutor, path, count_queries):
-    """The same number of statements for 3 learners as for 30."""
+    """Does the page send the same number of statements for 3 learners as for 30?"""
     client = signed_in(tutor)
     counts = []
     for n in (3, 27):     # 3, then 30 in all
@@ -117,7 +117,7 @@ TUTOR_PAGES = ["/tutor/overview/", "/tutor/learners/", "/tutor/export/progress.c
 
 @pytest.mark.parametrize("path", TUTOR_PAGES)
 def test_access(client, learner, tutor, admin, path, signed_in):
-    """Anonymous visitors are sent to sign in; learners get 403; tutors and admins see the page."""
+    """Are anonymous visitors sent to sign in and learners refused (403), while tutors and admins see the page?"""
     response = client.get(path)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert signed_in(learner).get(path).status_code == 403

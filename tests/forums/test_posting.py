@@ -144,7 +144,7 @@ def test_double_submission_of_a_new_thread_stores_one_thread(app, learner, signe
 
 
 def test_the_same_text_twice_without_a_form_token_is_two_posts(app, learner, signed_in, make_thread):
-    """Two deliberate posts with the same words are two posts (only a repeated form is one)."""
+    """Are two deliberate posts with the same words two posts (only a repeated form is one)?"""
     thread_id, _ = make_thread(learner)
     client = signed_in(learner)
     for _ in range(2):
