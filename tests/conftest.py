@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
@@ -80,6 +81,25 @@ def app_config(database_url: str, tmp_path: Path, **overrides) -> dict:
 _schema_ready: set[str] = set()
 
 
+class SharedBytecodeCache(BytecodeCache):
+    """Compiled templates kept for the whole session. Every test builds a new app, and each app's Jinja
+    environment would otherwise parse and compile every template it renders again (a fifth of the
+    suite's time); a template is recompiled whenever its source changes (the key holds its checksum)."""
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = SharedBytecodeCache()
+
+
 def _empty_all_tables():
     tables = [t for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
@@ -99,6 +119,7 @@ def make_app(database_url, tmp_path):
     def factory(**overrides):
         app = create_app(app_config(database_url, tmp_path, **overrides))
         app.extensions["mail_outbox"] = []
+        app.jinja_env.bytecode_cache = TEMPLATE_CACHE
         with app.app_context():
             if database_url not in _schema_ready:
                 db.drop_all()
