@@ -10,7 +10,7 @@ export BASE_URL
 # The PostgreSQL server the second half of `make test` uses (it creates and drops its own database there).
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-sqlite test-postgres check lint mail clean browser-deps bench audit
+.PHONY: install run test test-fast test-sqlite test-postgres check lint mail clean browser-deps bench audit
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,11 @@ audit: install
 	elif grep -q "could not be audited" .audit.log; then \
 		echo "== SKIPPED: pip-audit could not reach a vulnerability database (closed network); nothing was checked"; \
 	else cat .audit.log; exit 1; fi
+
+## The fast part while working: everything but the tests marked slow (browser, scale, fuzzing), on SQLite.
+test-fast: install
+	@echo "== the fast part of the test suite on SQLite (make test runs all of it)"
+	env -u DATABASE_URL $(BIN)/pytest -m "not slow"
 
 test-sqlite: install
 	@echo "== test suite on SQLite"

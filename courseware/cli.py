@@ -161,7 +161,7 @@ def assignments_cli() -> None:
               help="Remind about work waiting longer than this (default: ASSIGNMENT_REMINDER_DAYS, 5).")
 def assignments_remind(days: int | None) -> None:
     """Queue reminders to tutors about submissions waiting too long; each submission is reminded about once."""
-    from .assignments.notifications import send_reminders
+    from .assignments.notifications import days_text, send_reminders
     from .core.site import current_site
     from .core.time import utcnow
     from .courses.content import get_course
@@ -170,7 +170,7 @@ def assignments_remind(days: int | None) -> None:
     count = send_reminders(site, get_course(), utcnow(), days=days)
     db.session.commit()
     days = site.setting("ASSIGNMENT_REMINDER_DAYS") if days is None else days
-    click.echo(f"reminded about {count} submission(s) waiting over {days} days")
+    click.echo(f"reminded about {count} submission(s) waiting over {days_text(days)}")
 
 
 @click.command("demo-data")

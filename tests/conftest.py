@@ -13,7 +13,9 @@ import secrets
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
 from courseware import create_app
@@ -79,6 +81,25 @@ def app_config(database_url: str, tmp_path: Path, **overrides) -> dict:
 _schema_ready: set[str] = set()
 
 
+class SharedBytecodeCache(BytecodeCache):
+    """Compiled templates kept for the whole session. Every test builds a new app, and each app's Jinja
+    environment would otherwise parse and compile every template it renders again (a fifth of the
+    suite's time); a template is recompiled whenever its source changes (the key holds its checksum)."""
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = SharedBytecodeCache()
+
+
 def _empty_all_tables():
     tables = [t for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
@@ -98,6 +119,7 @@ def make_app(database_url, tmp_path):
     def factory(**overrides):
         app = create_app(app_config(database_url, tmp_path, **overrides))
         app.extensions["mail_outbox"] = []
+        app.jinja_env.bytecode_cache = TEMPLATE_CACHE
         with app.app_context():
             if database_url not in _schema_ready:
                 db.drop_all()
@@ -163,48 +185,80 @@ def admin(app):
         return make_user(role="admin", email="admin@course.example", name="Adam Admin", organisation="Operator")
 
 
-def login(client, user, password: str = DEFAULT_PASSWORD):
-    """Sign `user` in through the real sign-in form."""
-    response = client.post("/login", data={"email": user.email, "password": password})
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return response
+# The sign-in form's CSRF token, when the app checks them (make_app(WTF_CSRF_ENABLED=True)).
+CSRF_FIELD = re.compile(r'<input[^>]*\bname="csrf_token"[^>]*\bvalue="([^"]*)"')
+
+
+def sign_in(app, user, password: str = DEFAULT_PASSWORD) -> FlaskClient:
+    """A new test client of `app` signed in as `user` (or an email address) through the real sign-in form.
+
+    The form is fetched first and sent back with its CSRF token when it carries one, so it works on an
+    app with CSRF protection on. Tests use the `signed_in` fixture; helpers outside a test call this."""
+    client = app.test_client()
+    form = client.get("/login")
+    assert form.status_code == 200, form.status
+    email = user if isinstance(user, str) else user.email
+    data = {"email": email, "password": password}
+    token = CSRF_FIELD.search(form.get_data(as_text=True))
+    if token:
+        data["csrf_token"] = token.group(1)
+    response = client.post("/login", data=data)
+    assert response.status_code == 302, f"signing in as {email}: {response.status}"
+    return client
 
 
 @pytest.fixture
-def login_as(client):
-    def do(user, password: str = DEFAULT_PASSWORD):
-        return login(client, user, password)
-    return do
+def signed_in(request):
+    """`signed_in(user)`: a new test client of the test's `app` signed in as `user` (see sign_in);
+    `app=` for an app made with `make_app`, `password=` when it is not the factories' default."""
+    def signing_in(user, password: str = DEFAULT_PASSWORD, *, app=None) -> FlaskClient:
+        return sign_in(app or request.getfixturevalue("app"), user, password)
+    return signing_in
 
 
-class QueryCounter:
-    """Counts SQL statements sent while active: `with count_queries() as q: ...; q.count`."""
+# Transaction bookkeeping, not queries: left out of the count.
+_SAVEPOINT_STATEMENTS = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
-    def __init__(self, engine):
-        self.engine = engine
+
+class QueryLog:
+    """The SQL statements sent while a `count_queries()` block ran (savepoint bookkeeping left out)."""
+
+    def __init__(self):
         self.statements: list[str] = []
-
-    def _record(self, conn, cursor, statement, parameters, context, executemany):
-        self.statements.append(statement)
+        self.parameters: list = []
 
     @property
     def count(self) -> int:
         return len(self.statements)
 
-    def __enter__(self):
-        from sqlalchemy import event
-        event.listen(self.engine, "before_cursor_execute", self._record)
-        return self
-
-    def __exit__(self, *exc):
-        from sqlalchemy import event
-        event.remove(self.engine, "before_cursor_execute", self._record)
+    def record(self, conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(_SAVEPOINT_STATEMENTS):
+            self.statements.append(statement)
+            self.parameters.append(parameters)
 
 
 @pytest.fixture
-def count_queries(app):
-    def make():
+def count_queries(request):
+    """`with count_queries() as queries: ...` then `queries.count` (and `queries.statements`).
+
+    Counts what the test's `app` sends to its database; `count_queries(other_app)` for an app made
+    with `make_app`."""
+    @contextlib.contextmanager
+    def counting(app=None):
+        app = app or request.getfixturevalue("app")
         with app.app_context():
             engine = db.engine
-        return QueryCounter(engine)
-    return make
+        log = QueryLog()
+        event.listen(engine, "before_cursor_execute", log.record)
+        try:
+            yield log
+        finally:
+            event.remove(engine, "before_cursor_execute", log.record)
+    return counting
+
+
+def pytest_collection_modifyitems(items):
+    """Browser and scale tests are slow too, so `-m "not slow"` leaves them out."""
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("scale"):
+            item.add_marker(pytest.mark.slow)

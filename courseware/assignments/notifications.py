@@ -96,6 +96,11 @@ def graded(site: Site, event: GradeEvent, submission: Submission, module: Module
     queue_mail(learner.email, subject, body, user_id=learner.id, dedupe_key=f"graded:{event.id}")
 
 
+def days_text(n: int) -> str:
+    """A number of days in words: "1 day", "5 days"."""
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
 def send_reminders(site: Site, course: Course, now: datetime, days: int | None = None) -> int:
     """Queue one reminder per member of staff listing work waiting longer than `days` and not yet
     reminded about. Returns how many submissions were newly reminded about.
@@ -115,13 +120,13 @@ def send_reminders(site: Site, course: Course, now: datetime, days: int | None =
     for sid, slug, version, submitted_at in overdue:
         module = course.module(slug)
         waited = (now - submitted_at).days
-        lines.append(f"- {module.title if module else slug}, version {version}: waiting {waited} days — "
+        lines.append(f"- {module.title if module else slug}, version {version}: waiting {days_text(waited)} — "
                      f"{site.links.url('assignments.grade', submission_id=sid)}")
     digest = hashlib.sha256(",".join(str(row[0]) for row in overdue).encode()).hexdigest()[:24]
     body = (f"{len(overdue)} submission{'s have' if len(overdue) != 1 else ' has'} waited longer than "
-            f"{days} days for a grade:\n\n" + "\n".join(lines)
+            f"{days_text(days)} for a grade:\n\n" + "\n".join(lines)
             + f"\n\nThe grading queue: {site.links.url('assignments.queue')}\n")
-    subject = f"Reminder: {len(overdue)} submission{'s' if len(overdue) != 1 else ''} waiting over {days} days"
+    subject = f"Reminder: {len(overdue)} submission{'s' if len(overdue) != 1 else ''} waiting over {days_text(days)}"
     recipients = [u for u, _ in _staff_with_preferences() if u.is_tutor]
     if not recipients:  # nobody grades yet: tell the admins instead
         recipients = [u for u, _ in _staff_with_preferences()]

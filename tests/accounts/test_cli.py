@@ -5,10 +5,9 @@ from sqlalchemy import select
 
 from courseware.accounts.models import User
 from courseware.extensions import db
-from tests.conftest import login
 
 
-def test_create_tutor_from_the_command_line(app, runner):
+def test_create_tutor_from_the_command_line(app, runner, signed_in):
     result = runner.invoke(args=["create-user", "--email", "Tutor@Course.example", "--name", "Tom Tutor",
                                  "--role", "tutor", "--password", "tutor password 1"])
     assert result.exit_code == 0, result.output
@@ -16,9 +15,8 @@ def test_create_tutor_from_the_command_line(app, runner):
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "tutor@course.example"))
         assert user.role == "tutor" and user.name == "Tom Tutor"
-    client = app.test_client()
-    login(client, user, "tutor password 1")
-    assert "Tutor" in client.get("/").get_data(as_text=True)
+    page = signed_in(user, "tutor password 1").get("/").get_data(as_text=True)
+    assert "Signed in as" in page and "Tom Tutor" in page
 
 
 def test_create_user_prompts_for_the_password(app, runner):

@@ -31,11 +31,8 @@ def test_post_with_csrf_token_works(make_app, learner):
     assert response.status_code == 302
 
 
-def test_logout_needs_csrf_token(make_app, learner):
-    app = make_app(WTF_CSRF_ENABLED=True)
-    client = app.test_client()
-    client.post("/login", data={"email": learner.email, "password": DEFAULT_PASSWORD,
-                                "csrf_token": csrf_token(client, "/login")})
+def test_logout_needs_csrf_token(make_app, learner, signed_in):
+    client = signed_in(learner, app=make_app(WTF_CSRF_ENABLED=True))
     assert client.post("/logout").status_code == 400
     assert "Signed in as" in client.get("/").get_data(as_text=True)
 

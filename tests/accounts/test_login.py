@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import login
 from tests.factories import DEFAULT_PASSWORD
 
 
@@ -63,11 +62,9 @@ def test_anonymous_visitor_is_sent_to_sign_in_with_next(client):
     assert "%2Fmodules%2Fbasics%2Ffirst-steps%2F" in response.headers["Location"]
 
 
-def test_change_password_signs_out_other_sessions(app, learner):
+def test_change_password_signs_out_other_sessions(learner, signed_in):
     """After a password change, is an older session on another device signed out?"""
-    phone, laptop = app.test_client(), app.test_client()
-    login(phone, learner)
-    login(laptop, learner)
+    phone, laptop = signed_in(learner), signed_in(learner)
     response = laptop.post("/account/", data={"current_password": DEFAULT_PASSWORD,
                                               "password": "a brand new secret", "confirm": "a brand new secret"})
     assert response.status_code == 302
@@ -77,18 +74,16 @@ def test_change_password_signs_out_other_sessions(app, learner):
     assert phone.post("/login", data={"email": learner.email, "password": "a brand new secret"}).status_code == 302
 
 
-def test_change_password_needs_the_current_one(client, learner):
-    login(client, learner)
+def test_change_password_needs_the_current_one(learner, signed_in):
+    client = signed_in(learner)
     response = client.post("/account/", data={"current_password": "not my password",
                                               "password": "a brand new secret", "confirm": "a brand new secret"})
     assert response.status_code == 422
     assert "not your current password" in response.get_data(as_text=True)
 
 
-def test_sign_out_everywhere(app, learner):
-    a, b = app.test_client(), app.test_client()
-    login(a, learner)
-    login(b, learner)
+def test_sign_out_everywhere(learner, signed_in):
+    a, b = signed_in(learner), signed_in(learner)
     assert a.post("/account/sign-out-everywhere").status_code == 302
     assert b.get("/account/").status_code == 302
     assert a.get("/account/").status_code == 302

@@ -1,13 +1,11 @@
-"""Helpers for the assignment tests: sample files of each allowed type, counting queries, making work."""
+"""Helpers for the assignment tests: sample files of each allowed type, submitting and making work."""
 from __future__ import annotations
 
 import io
 import zipfile
-from contextlib import contextmanager
 from datetime import timedelta
 
-import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from courseware.assignments.models import GradeEvent, Submission, SubmissionStatus
 from courseware.core.time import utcnow
@@ -55,30 +53,10 @@ def file_field(data: bytes, name: str):
     return (io.BytesIO(data), name)
 
 
-@contextmanager
-def count_queries(app):
-    """Counts the SQL statements run inside the block: `with count_queries(app) as n: ...; n[0]`."""
-    counter = [0]
-
-    def before(*args, **kwargs):
-        counter[0] += 1
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield counter
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-
-
-@pytest.fixture
-def submit(client):
-    """POST to a module's assignment page as whoever is signed in."""
-    def do(module="basics", body=BODY, **extra):
-        data = {"body": body, **extra}
-        return client.post(f"/modules/{module}/assignment/", data=data, content_type="multipart/form-data")
-    return do
+def submit(client, module="basics", body=BODY, **extra):
+    """POST to a module's assignment page with `client` (signed in as a learner)."""
+    data = {"body": body, **extra}
+    return client.post(f"/modules/{module}/assignment/", data=data, content_type="multipart/form-data")
 
 
 def rows(app, model=Submission):

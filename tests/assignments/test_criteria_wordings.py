@@ -1,23 +1,20 @@
 """Assignment criteria in two wordings: tutors grade against theirs, learners read theirs (SPEC §4, formats §5)."""
 from __future__ import annotations
 
-from tests.assignments.conftest import grade_events, rows
-from tests.conftest import login
+from tests.assignments.conftest import grade_events, rows, submit
 
 TUTOR_WORDING = "Names the city"
 LEARNER_WORDING = "Say which city or region you work for."
 
 
-def test_tutor_grades_in_the_tutor_wording_and_the_learner_reads_the_learner_wording(app, client, learner, tutor,
-                                                                                     submit, login_as):
-    login_as(learner)
+def test_tutor_grades_in_the_tutor_wording_and_the_learner_reads_the_learner_wording(app, learner, tutor, signed_in):
+    client = signed_in(learner)
     page = client.get("/modules/basics/assignment/").get_data(as_text=True)
     assert LEARNER_WORDING in page and TUTOR_WORDING not in page
-    submit(body="We are the city of Utrecht; one example is our depot.")
+    submit(client, body="We are the city of Utrecht; one example is our depot.")
     [version] = rows(app)
 
-    staff = app.test_client()
-    login(staff, tutor)
+    staff = signed_in(tutor)
     grading = staff.get(f"/tutor/submissions/{version.id}/").get_data(as_text=True)
     assert TUTOR_WORDING in grading and LEARNER_WORDING not in grading
     response = staff.post(f"/tutor/submissions/{version.id}/",

@@ -1,28 +1,17 @@
 """CSRF on every form, and the request size limit above the file limit."""
 from __future__ import annotations
 
-import re
+from tests.assignments.conftest import PDF, file_field, make_submission, rows, submit
+from tests.factories import make_user
 
-from tests.assignments.conftest import PDF, file_field, make_submission, rows
 
-
-def test_every_form_carries_a_csrf_token_and_posts_without_it_are_400(make_app):
-    from tests.factories import make_user
+def test_every_form_carries_a_csrf_token_and_posts_without_it_are_400(make_app, signed_in):
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
         learner = make_user(role="learner")
         tutor = make_user(role="tutor")
     sid = make_submission(app, learner.id, module="practice")
-
-    def sign_in(client, user):
-        html = client.get("/login").get_data(as_text=True)
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-        assert client.post("/login", data={"email": user.email, "password": "correct horse battery",
-                                           "csrf_token": token}).status_code == 302
-
-    lc, tc = app.test_client(), app.test_client()
-    sign_in(lc, learner)
-    sign_in(tc, tutor)
+    lc, tc = signed_in(learner, app=app), signed_in(tutor, app=app)
     page = lc.get("/modules/basics/assignment/").get_data(as_text=True)
     assert 'name="csrf_token"' in page
     assert lc.post("/modules/basics/assignment/", data={"body": "No token"}).status_code == 400
@@ -35,8 +24,8 @@ def test_every_form_carries_a_csrf_token_and_posts_without_it_are_400(make_app):
     assert rows(app)[0].status == "submitted"
 
 
-def test_request_over_the_app_limit_is_413(app, client, learner, login_as, submit):
-    login_as(learner)
-    response = submit(attachment=file_field(PDF + b"0" * (11 * 1024 * 1024 + 10), "huge.pdf"))
+def test_request_over_the_app_limit_is_413(app, learner, signed_in):
+    client = signed_in(learner)
+    response = submit(client, attachment=file_field(PDF + b"0" * (11 * 1024 * 1024 + 10), "huge.pdf"))
     assert response.status_code == 413
     assert rows(app) == []

@@ -7,15 +7,14 @@ from sqlalchemy import select
 from courseware.assignments.versions import latest_statuses as assignment_statuses
 from courseware.core.outbox import OutboxMessage
 from courseware.extensions import db
-from tests.conftest import login
-from tests.assignments.conftest import BODY, count_queries, make_submission, rows
+from tests.assignments.conftest import BODY, make_submission, rows, submit
 
 URL = "/modules/basics/assignment/"
 
 
-def test_page_shows_the_brief_and_criteria(client, learner, login_as):
+def test_page_shows_the_brief_and_criteria(learner, signed_in):
     """Does the page show the brief, its criteria and the suggested length, with the form?"""
-    login_as(learner)
+    client = signed_in(learner)
     response = client.get(URL)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -29,8 +28,8 @@ def test_page_shows_the_brief_and_criteria(client, learner, login_as):
 
 
 @pytest.mark.parametrize("who", ["tutor", "admin"])
-def test_staff_cannot_use_the_learner_page(request, client, login_as, who):
-    login_as(request.getfixturevalue(who))
+def test_staff_cannot_use_the_learner_page(request, signed_in, who):
+    client = signed_in(request.getfixturevalue(who))
     assert client.get(URL).status_code == 403
     assert client.post(URL, data={"body": BODY}).status_code == 403
 
@@ -41,15 +40,15 @@ def test_anonymous_visitor_is_sent_to_sign_in(client):
     assert "/login?next=" in response.headers["Location"]
 
 
-def test_unknown_module_is_404(client, learner, login_as):
-    login_as(learner)
+def test_unknown_module_is_404(learner, signed_in):
+    client = signed_in(learner)
     assert client.get("/modules/nowhere/assignment/").status_code == 404
 
 
-def test_submitting_creates_a_waiting_version_and_tells_tutors(app, client, learner, tutor, login_as, submit):
+def test_submitting_creates_a_waiting_version_and_tells_tutors(app, learner, tutor, signed_in):
     """Does a POST of `body` submit version 1, shown as "submitted", with mail to the tutor?"""
-    login_as(learner)
-    response = submit()
+    client = signed_in(learner)
+    response = submit(client)
     assert response.status_code == 302
     assert response.headers["Location"].endswith("#version-1")
     html = client.get(URL).get_data(as_text=True)
@@ -65,9 +64,9 @@ def test_submitting_creates_a_waiting_version_and_tells_tutors(app, client, lear
         assert "Lena Learner" in to_tutor[0].body
 
 
-def test_draft_is_saved_then_submitted_as_the_same_version(app, client, learner, tutor, login_as, submit):
-    login_as(learner)
-    assert submit(body="First thoughts", save_draft="Save draft").status_code == 302
+def test_draft_is_saved_then_submitted_as_the_same_version(app, learner, tutor, signed_in):
+    client = signed_in(learner)
+    assert submit(client, body="First thoughts", save_draft="Save draft").status_code == 302
     [s] = rows(app)
     assert s.status == "draft"
     html = client.get(URL).get_data(as_text=True)
@@ -75,15 +74,15 @@ def test_draft_is_saved_then_submitted_as_the_same_version(app, client, learner,
     with app.app_context():
         assert db.session.scalar(select(OutboxMessage)) is None  # a draft tells nobody
         assert assignment_statuses(learner.id) == {"basics": "draft"}
-    assert submit(body="Final words here").status_code == 302
+    assert submit(client, body="Final words here").status_code == 302
     [s] = rows(app)
     assert (s.status, s.version, s.body) == ("submitted", 1, "Final words here")
 
 
-def test_preview_renders_safely_and_stores_nothing(app, client, learner, login_as, submit):
+def test_preview_renders_safely_and_stores_nothing(app, learner, signed_in):
     """Does Preview show the rendered, sanitised text and the word count without saving?"""
-    login_as(learner)
-    response = submit(body="Hello **world** <script>alert(1)</script>", preview="Preview")
+    client = signed_in(learner)
+    response = submit(client, body="Hello **world** <script>alert(1)</script>", preview="Preview")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<strong>world</strong>" in html
@@ -93,71 +92,70 @@ def test_preview_renders_safely_and_stores_nothing(app, client, learner, login_a
     assert rows(app) == []
 
 
-def test_empty_work_is_refused(app, client, learner, login_as, submit):
-    login_as(learner)
-    response = submit(body="   ")
+def test_empty_work_is_refused(app, learner, signed_in):
+    client = signed_in(learner)
+    response = submit(client, body="   ")
     assert response.status_code == 422
     assert "Write your answer, or attach a file." in response.get_data(as_text=True)
     assert 'id="body-error"' in response.get_data(as_text=True)
     assert rows(app) == []
 
 
-def test_second_submission_while_waiting_is_refused(app, client, learner, login_as, submit):
-    login_as(learner)
-    submit()
-    response = submit(body="Another go")
+def test_second_submission_while_waiting_is_refused(app, learner, signed_in):
+    client = signed_in(learner)
+    submit(client)
+    response = submit(client, body="Another go")
     assert response.status_code == 409
     assert "waiting for a tutor" in response.get_data(as_text=True)
-    response = submit(body="A draft", save_draft="Save draft")
+    response = submit(client, body="A draft", save_draft="Save draft")
     assert response.status_code == 409
     assert [(s.version, s.body) for s in rows(app)] == [(1, BODY)]
 
 
-def test_submission_after_passing_is_refused(app, client, learner, login_as, submit):
+def test_submission_after_passing_is_refused(app, learner, signed_in):
     make_submission(app, learner.id, status="passed")
-    login_as(learner)
+    client = signed_in(learner)
     html = client.get(URL).get_data(as_text=True)
     assert "has passed" in html and 'name="body"' not in html
-    response = submit()
+    response = submit(client)
     assert response.status_code == 409
     assert len(rows(app)) == 1
 
 
-def test_body_over_the_limit_is_refused(app, client, learner, login_as, submit):
-    login_as(learner)
-    response = submit(body="word " * 12_000)
+def test_body_over_the_limit_is_refused(app, learner, signed_in):
+    client = signed_in(learner)
+    response = submit(client, body="word " * 12_000)
     assert response.status_code == 422
     assert rows(app) == []
 
 
-def test_learners_see_only_their_own_work(app, client, learner, other_learner, login_as):
+def test_learners_see_only_their_own_work(app, learner, other_learner, signed_in):
     make_submission(app, other_learner.id, body="Otto's secret plan")
-    login_as(learner)
+    client = signed_in(learner)
     html = client.get(URL).get_data(as_text=True)
     assert "Otto's secret plan" not in html and "Version 1" not in html
 
 
-def test_assignment_statuses_is_one_query(app, learner):
+def test_assignment_statuses_is_one_query(app, learner, count_queries):
     """Does the certificate's status look-up give each module's latest version in one query?"""
     make_submission(app, learner.id, "basics", 1, "needs revision")
     make_submission(app, learner.id, "basics", 2, "passed")
     make_submission(app, learner.id, "practice", 1, "needs revision")
     make_submission(app, learner.id, "practice", 2, "draft")
     with app.app_context():
-        with count_queries(app) as n:
+        with count_queries() as n:
             statuses = assignment_statuses(learner.id)
     assert statuses == {"basics": "passed", "practice": "draft"}
-    assert n[0] == 1
+    assert n.count == 1
 
 
-def test_learner_page_queries_do_not_grow_with_versions(app, make_app, learner, tutor):
-    client = app.test_client()
-    login(client, learner)
+def test_learner_page_queries_do_not_grow_with_versions(app, make_app, learner, tutor, signed_in, count_queries):
+    client = signed_in(learner)
     make_submission(app, learner.id, "basics", 1, "needs revision")
-    with count_queries(app) as few:
+    with count_queries() as few:
         client.get(URL)
     for v in range(2, 8):
         make_submission(app, learner.id, "basics", v, "needs revision")
-    with count_queries(app) as many:
+    with count_queries() as many:
         client.get(URL)
-    assert many[0] == few[0]
+    assert many.count == few.count

@@ -8,8 +8,9 @@ from courseware.assignments.models import Submission
 from courseware.extensions import db
 from tests.browser.conftest import SCREENSHOTS, describe, run_axe, sign_in
 from tests.certificates.helpers import earn_everything
-from tests.conftest import login
 from tests.factories import DEFAULT_PASSWORD, make_user
+
+pytestmark = pytest.mark.browser
 
 ANONYMOUS_PAGES = ["/", "/modules/", "/modules/basics/", "/glossary/", "/further-reading/", "/login", "/register",
                    "/privacy/", "/accessibility/",
@@ -28,14 +29,14 @@ def _users(app):
                 make_user(role="tutor", email="axe-tutor@course.example", name="Tara Tutor"))
 
 
-def _with_content(app, learner, tutor) -> int:
+def _with_content(app, signed_in, learner, tutor) -> int:
     """Give the learner a thread, a graded submission and a certificate, so pages show real content.
     Returns the id of the learner's first submission."""
-    client = app.test_client()
-    login(client, learner)
-    earn_everything(app, client, learner, tutor)
-    client.post("/certificate/")
-    client.post("/modules/basics/forum/", data={"title": "A question", "body": "What about **V2G**?"})
+    client = signed_in(learner, app=app)
+    earn_everything(app, client, learner, signed_in(tutor, app=app))
+    assert client.post("/certificate/").status_code == 302
+    assert client.post("/modules/basics/forum/", data={"title": "A question",
+                                                       "body": "What about **V2G**?"}).status_code == 303
     with app.app_context():
         return db.session.scalar(select(Submission.id).order_by(Submission.id))
 
@@ -61,9 +62,9 @@ def test_anonymous_pages_have_no_violations(browser, page, base_url):
     check_pages(page, base_url, ANONYMOUS_PAGES)
 
 
-def test_learner_pages_have_no_violations(page, base_url, live_server):
+def test_learner_pages_have_no_violations(page, base_url, live_server, signed_in):
     learner, tutor = _users(live_server.app)
-    _with_content(live_server.app, learner, tutor)
+    _with_content(live_server.app, signed_in, learner, tutor)
     sign_in(page, base_url, learner.email, DEFAULT_PASSWORD)
     check_pages(page, base_url, LEARNER_PAGES + ["/modules/basics/forum/1/"])
     page.goto(base_url + "/certificate/")
@@ -71,16 +72,16 @@ def test_learner_pages_have_no_violations(page, base_url, live_server):
     check_pages(page, base_url, [verify])
 
 
-def test_tutor_pages_have_no_violations(page, base_url, live_server):
+def test_tutor_pages_have_no_violations(page, base_url, live_server, signed_in):
     learner, tutor = _users(live_server.app)
-    submission_id = _with_content(live_server.app, learner, tutor)
+    submission_id = _with_content(live_server.app, signed_in, learner, tutor)
     sign_in(page, base_url, tutor.email, DEFAULT_PASSWORD)
     check_pages(page, base_url, TUTOR_PAGES + [f"/tutor/submissions/{submission_id}/", f"/tutor/learners/{learner.id}/"])
 
 
-def test_admin_pages_have_no_violations(page, base_url, live_server):
+def test_admin_pages_have_no_violations(page, base_url, live_server, signed_in):
     learner, tutor = _users(live_server.app)
-    _with_content(live_server.app, learner, tutor)
+    _with_content(live_server.app, signed_in, learner, tutor)
     with live_server.app.app_context():
         admin = make_user(role="admin", email="axe-admin@course.example", name="Adam Admin")
     sign_in(page, base_url, admin.email, DEFAULT_PASSWORD)

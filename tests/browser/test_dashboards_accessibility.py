@@ -2,10 +2,13 @@
 A and AA) with every chart's table opened, and no sideways scrolling on a phone."""
 from __future__ import annotations
 
+import pytest
 from courseware.extensions import db
 from tests.browser.conftest import describe, run_axe, sign_in
 from tests.dashboards import helpers as h
 from tests.factories import DEFAULT_PASSWORD, make_user
+
+pytestmark = pytest.mark.browser
 
 OPEN_DETAILS = "document.querySelectorAll('details').forEach(d => { d.open = true; })"
 

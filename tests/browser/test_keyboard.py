@@ -1,12 +1,15 @@
 """The main journey with the keyboard alone: register, read a unit, mark it complete, post, submit."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from courseware.assignments.models import Submission
 from courseware.courses.models import UnitCompletion
 from courseware.extensions import db
 from courseware.forums.models import Post
+
+pytestmark = pytest.mark.browser
 
 MAX_TABS = 80
 

@@ -7,7 +7,6 @@ from sqlalchemy.orm import undefer
 from courseware.certificates.models import Certificate
 from courseware.extensions import db
 from tests.certificates.helpers import earn_everything
-from tests.conftest import login
 
 
 def _certificates(app):
@@ -18,13 +17,12 @@ def _certificates(app):
         return certificates
 
 
-def test_issue_refuses_until_earned_then_issues_once(app, client, runner, learner, tutor):
+def test_issue_refuses_until_earned_then_issues_once(app, runner, signed_in, learner, tutor):
     """Does `certificates issue` say what is missing, then issue once every requirement is met, and only once?"""
     result = runner.invoke(args=["certificates", "issue", "--email", learner.email])
     assert result.exit_code == 1 and "Not earned yet" in result.output and "Basics: complete every unit (0 of 2 units completed)" in result.output
     assert _certificates(app) == []
-    login(client, learner)
-    earn_everything(app, client, learner, tutor)
+    earn_everything(app, signed_in(learner), learner, signed_in(tutor))
     result = runner.invoke(args=["certificates", "issue", "--email", learner.email])
     assert result.exit_code == 0 and result.output.startswith("Issued: ")
     again = runner.invoke(args=["certificates", "issue", "--email", learner.email])
@@ -34,10 +32,9 @@ def test_issue_refuses_until_earned_then_issues_once(app, client, runner, learne
     assert f"http://localhost/verify/{certificate.display_code}" in certificate.credential_json
 
 
-def test_revoke_and_reissue_need_an_admin(app, client, runner, learner, tutor, admin):
+def test_revoke_and_reissue_need_an_admin(app, client, runner, signed_in, learner, tutor, admin):
     """Are revoke and reissue refused for a non-admin, and do they work for an admin, as on the admin pages?"""
-    login(client, learner)
-    earn_everything(app, client, learner, tutor)
+    earn_everything(app, signed_in(learner), learner, signed_in(tutor))
     code = runner.invoke(args=["certificates", "issue", "--email", learner.email]).output.split(": ")[1].strip()
     refused = runner.invoke(args=["certificates", "reissue", code, "--name", "Lena L.", "--admin", tutor.email])
     assert refused.exit_code == 1 and "is not an admin" in refused.output

@@ -22,14 +22,13 @@ from courseware.certificates.models import Certificate
 from courseware.config import read_or_create_secret
 from courseware.extensions import db
 from tests.certificates.helpers import pretend_earned
-from tests.conftest import login
 
 
 @pytest.fixture
-def issued(app, client, learner, monkeypatch):
+def issued(learner, monkeypatch, signed_in):
     """The learner has claimed a certificate; returns (credential document, public key from /issuer)."""
     pretend_earned(monkeypatch)
-    login(client, learner)
+    client = signed_in(learner)
     assert client.post("/certificate/").status_code == 302
     response = client.get("/certificate/credential")
     assert response.status_code == 200
@@ -77,22 +76,20 @@ def test_another_key_does_not_verify_the_credential(issued):
 
 
 def test_field_order_and_whitespace_do_not_matter(issued):
-    """A verifier re-serialising the JSON differently still gets the same answer (JCS)."""
+    """Does a verifier that re-serialises the JSON differently still get the same answer (JCS)?"""
     document, public_key = issued
     shuffled = json.loads(json.dumps(dict(reversed(list(document.items()))), indent=4))
     assert verify_credential(shuffled, public_key)
 
 
-def test_credential_and_pdf_of_another_learner_are_404(app, client, issued, other_learner):
-    other = app.test_client()
-    login(other, other_learner)
+def test_credential_and_pdf_of_another_learner_are_404(client, issued, other_learner, signed_in):
+    other = signed_in(other_learner)
     assert other.get("/certificate/credential").status_code == 404
     assert other.get("/certificate/download").status_code == 404
-    anonymous = app.test_client()
-    assert anonymous.get("/certificate/credential").status_code == 302
+    assert client.get("/certificate/credential").status_code == 302  # anonymous: sign in first
 
 
-def test_revocation_shows_in_the_signed_status_list(app, client, issued, admin):
+def test_revocation_shows_in_the_signed_status_list(app, client, issued, admin, signed_in):
     document, public_key = issued
     status = document["credentialStatus"]
     assert status["type"] == "BitstringStatusListEntry" and status["statusPurpose"] == "revocation"
@@ -101,8 +98,7 @@ def test_revocation_shows_in_the_signed_status_list(app, client, issued, admin):
     assert verify_credential(status_list, public_key)
     assert not is_flagged(status_list, index)
 
-    admin_client = app.test_client()
-    login(admin_client, admin)
+    admin_client = signed_in(admin)
     with app.app_context():
         certificate_id = db.session.scalar(select(Certificate.id))
     response = admin_client.post(f"/admin/certificates/{certificate_id}/revoke",

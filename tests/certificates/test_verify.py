@@ -12,24 +12,21 @@ from courseware.certificates.codes import LENGTH, format_code, new_code, normali
 from courseware.certificates.models import Certificate
 from courseware.extensions import db
 from tests.certificates.helpers import pdf_text, pretend_earned
-from tests.conftest import login
 
 
 @pytest.fixture
-def claimed(app, client, learner, monkeypatch):
+def claimed(app, learner, monkeypatch, signed_in):
     """The learner holds a certificate; returns its code as printed."""
     pretend_earned(monkeypatch)
-    login(client, learner)
+    client = signed_in(learner)
     assert client.post("/certificate/").status_code == 302
     page = client.get("/certificate/").get_data(as_text=True)
     return re.search(r'href="/verify/([0-9A-Z-]{24})"', page).group(1)
 
 
 @pytest.fixture
-def admin_client(app, admin):
-    c = app.test_client()
-    login(c, admin)
-    return c
+def admin_client(admin, signed_in):
+    return signed_in(admin)
 
 
 def _certificate_id(app, code: str) -> int:
@@ -87,7 +84,7 @@ def test_verification_is_rate_limited(make_app):
     assert answers[5:] == [429, 429]
 
 
-def test_revoked_certificate_shows_date_and_reason(app, client, claimed, admin_client):
+def test_revoked_certificate_shows_date_and_reason(app, claimed, admin_client, learner, signed_in):
     certificate_id = _certificate_id(app, claimed)
     response = admin_client.post(f"/admin/certificates/{certificate_id}/revoke",
                                  data={"reason": "Assignment was not the learner's own work."})
@@ -96,6 +93,7 @@ def test_revoked_certificate_shows_date_and_reason(app, client, claimed, admin_c
     assert "Revoked" in page and "Assignment was not the learner&#39;s own work." in page
     assert "Valid" not in page
     # The learner sees it too, and can no longer download it.
+    client = signed_in(learner)
     assert "Your certificate was revoked" in client.get("/certificate/").get_data(as_text=True)
     assert client.get("/certificate/download").status_code == 404
     # Recorded with who and when.
@@ -118,7 +116,8 @@ def test_revoking_needs_a_reason(app, claimed, admin_client):
     assert "Valid" in admin_client.get(f"/verify/{claimed}").get_data(as_text=True)
 
 
-def test_a_name_correction_issues_a_new_version_and_supersedes_the_old(app, client, claimed, admin_client):
+def test_a_name_correction_issues_a_new_version_and_supersedes_the_old(app, claimed, admin_client, learner,
+                                                                       signed_in):
     old_id = _certificate_id(app, claimed)
     response = admin_client.post(f"/admin/certificates/{old_id}/reissue",
                                  data={"name": "Lena Lærner-Ødegård", "organisation": "City of Utrecht",
@@ -138,6 +137,7 @@ def test_a_name_correction_issues_a_new_version_and_supersedes_the_old(app, clie
     assert "Valid" in new_page and "Lena Lærner-Ødegård" in new_page
 
     # The learner now holds the corrected version.
+    client = signed_in(learner)
     assert new_code_printed in client.get("/certificate/").get_data(as_text=True)
     text = pdf_text(client.get("/certificate/download").data)
     assert "Lena Lærner-Ødegård" in text and new_code_printed in text
@@ -175,11 +175,10 @@ def test_admin_downloads_the_register_as_csv(app, claimed, admin_client, learner
 
 @pytest.mark.parametrize("path", ["/admin/certificates/", "/admin/certificates/register.csv",
                                   "/admin/certificates/1/"])
-def test_admin_pages_are_for_admins(app, client, learner, tutor, path):
+def test_admin_pages_are_for_admins(client, learner, tutor, path, signed_in):
     assert client.get(path).status_code == 302
     for user in (learner, tutor):
-        c = app.test_client()
-        login(c, user)
+        c = signed_in(user)
         assert c.get(path).status_code == 403
 
 
@@ -189,8 +188,8 @@ def test_admin_actions_on_a_missing_certificate_are_404(admin_client):
     assert admin_client.post("/admin/certificates/999/reissue", data={"name": "x"}).status_code == 404
 
 
-def test_admin_list_and_register_query_count_does_not_grow(app, admin_client, monkeypatch):
-    from tests.certificates.helpers import QueryCounter
+def test_admin_list_and_register_query_count_does_not_grow(app, admin_client, monkeypatch, signed_in,
+                                                          count_queries):
     from tests.factories import make_user
 
     pretend_earned(monkeypatch)
@@ -198,30 +197,28 @@ def test_admin_list_and_register_query_count_does_not_grow(app, admin_client, mo
     def claim_one():
         with app.app_context():
             user = make_user()
-        c = app.test_client()
-        login(c, user)
+        c = signed_in(user)
         assert c.post("/certificate/").status_code == 302
 
     claim_one()
-    with QueryCounter(app) as one:
+    with count_queries() as one:
         admin_client.get("/admin/certificates/")
         admin_client.get("/admin/certificates/register.csv")
     for _ in range(3):
         claim_one()
-    with QueryCounter(app) as four:
+    with count_queries() as four:
         admin_client.get("/admin/certificates/")
         admin_client.get("/admin/certificates/register.csv")
     assert one.count == four.count
 
 
-def test_register_cells_cannot_run_as_spreadsheet_formulas(app, admin_client, monkeypatch):
+def test_register_cells_cannot_run_as_spreadsheet_formulas(app, admin_client, monkeypatch, signed_in):
     from tests.factories import make_user
 
     pretend_earned(monkeypatch)
     with app.app_context():
         user = make_user(name="=HYPERLINK(\"http://evil.example\")", organisation="+City")
-    c = app.test_client()
-    login(c, user)
+    c = signed_in(user)
     assert c.post("/certificate/").status_code == 302
     text = admin_client.get("/admin/certificates/register.csv").get_data(as_text=True)
     row = next(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))

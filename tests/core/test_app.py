@@ -33,9 +33,9 @@ def test_not_found_page(client):
     assert "Page not found" in page and '<main id="main"' in page
 
 
-def test_forbidden_page(client, login_as, tutor):
+def test_forbidden_page(signed_in, tutor):
     """Does a tutor get 403 on a learner-only action?"""
-    login_as(tutor)
+    client = signed_in(tutor)
     response = client.post("/modules/basics/first-steps/complete")
     assert response.status_code == 403
     assert "Not allowed" in response.get_data(as_text=True)

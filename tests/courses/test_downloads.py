@@ -90,16 +90,16 @@ def test_downloads_answer_conditional_requests_and_unknown_names_404(client):
     assert client.get("/downloads/..%2Fmodule.xlsx").status_code == 404
 
 
-def test_unit_links_the_spreadsheet_under_its_table(client, login_as, learner):
-    login_as(learner)
+def test_unit_links_the_spreadsheet_under_its_table(signed_in, learner):
+    client = signed_in(learner)
     page = client.get("/modules/practice/applying/").get_data(as_text=True)
     size = round(len(client.get("/downloads/fixture-budget.xlsx").data) / 1024)
     assert re.search(r'</table>\s*</div>\s*<p class="table-download"><a href="/downloads/fixture-budget.xlsx">'
                      rf"Download this table as a spreadsheet \(XLSX, {size} KB\)</a></p>", page)
 
 
-def test_every_table_scrolls_in_a_labelled_focusable_region(client, login_as, learner):
-    login_as(learner)
+def test_every_table_scrolls_in_a_labelled_focusable_region(signed_in, learner):
+    client = signed_in(learner)
     page = client.get("/modules/basics/first-steps/").get_data(as_text=True)
     assert '<div aria-label="Charging modes" class="table-scroll" role="region" tabindex="0">' in page
     html = load_course(FIXTURE_CONTENT).module("basics").unit("first-steps").html

@@ -55,8 +55,8 @@ def test_figures_are_numbered_per_unit():
     assert '<span class="figure-number">Figure 2:</span> The charging ladder' in basics.unit("second-unit").html
 
 
-def test_unit_page_shows_the_figure(client, login_as, learner):
-    login_as(learner)
+def test_unit_page_shows_the_figure(signed_in, learner):
+    client = signed_in(learner)
     page = client.get("/modules/basics/first-steps/").get_data(as_text=True)
     assert '<figure class="figure" id="figure-1">' in page and "<details class=\"figure-description\">" in page
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from courseware.courses.models import UnitCompletion
 from courseware.extensions import db
-from tests.conftest import FIXTURE_CONTENT, login
+from tests.conftest import FIXTURE_CONTENT
 from tests.factories import make_user
 
 
@@ -36,8 +36,8 @@ def test_module_outline_links_only_units_forum_and_assignment(client):
     assert "About 2 minutes of reading in all." in page
 
 
-def test_unit_page_with_previous_and_next(client, login_as, learner):
-    login_as(learner)
+def test_unit_page_with_previous_and_next(signed_in, learner):
+    client = signed_in(learner)
     page = client.get("/modules/basics/first-steps/").get_data(as_text=True)
     assert "<h1 id=\"unit-title\">First steps</h1>" in page
     assert 'rel="next" href="/modules/basics/second-unit/"' in page and 'rel="prev"' not in page
@@ -47,14 +47,14 @@ def test_unit_page_with_previous_and_next(client, login_as, learner):
     assert 'rel="prev" href="/modules/basics/first-steps/"' in page
 
 
-def test_table_of_contents_shows_quotes_not_entities(make_app, tmp_path, learner):
+def test_table_of_contents_shows_quotes_not_entities(make_app, tmp_path, signed_in, learner):
+    """Does a unit's table of contents show “quotes”, dashes and ellipses, not HTML entities?"""
     content = tmp_path / "content"
     shutil.copytree(FIXTURE_CONTENT, content)
     unit = content / "01-basics/02-second-unit.md"
     unit.write_text(unit.read_text().replace("## Details", '## V2X: the "vehicle-to-everything" family\n\n'
                                                            "## Grid & <DSO> -- costs...\n\n## Details"))
-    client = make_app(CONTENT_DIR=str(content)).test_client()
-    login(client, learner)
+    client = signed_in(learner, app=make_app(CONTENT_DIR=str(content)))
     page = client.get("/modules/basics/second-unit/").get_data(as_text=True)
     toc = page[page.index('<nav class="toc"'):page.index("</nav>", page.index('<nav class="toc"'))]
     assert '>V2X: the “vehicle-to-everything” family</a>' in toc
@@ -62,15 +62,15 @@ def test_table_of_contents_shows_quotes_not_entities(make_app, tmp_path, learner
     assert ">Grid &amp; – costs…</a>" in toc      # raw HTML in a heading is not a link title
 
 
-def test_unknown_module_or_unit_is_404(client, login_as, learner):
-    login_as(learner)
+def test_unknown_module_or_unit_is_404(signed_in, learner):
+    client = signed_in(learner)
     assert client.get("/modules/nope/").status_code == 404
     assert client.get("/modules/basics/nope/").status_code == 404
     assert client.get("/modules/nope/first-steps/").status_code == 404
 
 
-def test_completing_a_unit_is_idempotent(app, client, login_as, learner):
-    login_as(learner)
+def test_completing_a_unit_is_idempotent(app, signed_in, learner):
+    client = signed_in(learner)
     response = client.post("/modules/basics/first-steps/complete")
     assert response.status_code == 302 and response.headers["Location"].endswith("/modules/basics/second-unit/")
     client.post("/modules/basics/first-steps/complete")
@@ -79,23 +79,23 @@ def test_completing_a_unit_is_idempotent(app, client, login_as, learner):
     assert "1 of 2 units complete" in page and "Completed" in page
 
 
-def test_completing_an_unknown_unit_stores_nothing(app, client, login_as, learner):
-    login_as(learner)
+def test_completing_an_unknown_unit_stores_nothing(app, signed_in, learner):
+    client = signed_in(learner)
     assert client.post("/modules/nope/first-steps/complete").status_code == 404
     assert client.post("/modules/basics/nope/complete").status_code == 404
     assert completions(app) == 0
 
 
-def test_completion_needs_a_learner(app, client, login_as, tutor):
+def test_completion_needs_a_learner(app, client, signed_in, tutor):
     assert client.post("/modules/basics/first-steps/complete").status_code == 302  # to sign in
-    login_as(tutor)
-    assert client.post("/modules/basics/first-steps/complete").status_code == 403
-    assert client.get("/modules/basics/first-steps/").status_code == 200  # tutors may read the course
+    staff = signed_in(tutor)
+    assert staff.post("/modules/basics/first-steps/complete").status_code == 403
+    assert staff.get("/modules/basics/first-steps/").status_code == 200  # tutors may read the course
     assert completions(app) == 0
 
 
-def test_progress_and_continue_where_you_left_off(client, login_as, learner):
-    login_as(learner)
+def test_progress_and_continue_where_you_left_off(signed_in, learner):
+    client = signed_in(learner)
     assert "Start the course" in client.get("/").get_data(as_text=True)
     client.post("/modules/basics/first-steps/complete")
     home = client.get("/").get_data(as_text=True)
@@ -108,12 +108,11 @@ def test_progress_and_continue_where_you_left_off(client, login_as, learner):
     assert "2 of 2 units complete" in modules and "0 of 1 units complete" in modules
 
 
-def test_removed_unit_no_longer_counts_and_progress_survives_edits(make_app, tmp_path, learner):
+def test_removed_unit_no_longer_counts_and_progress_survives_edits(make_app, tmp_path, learner, signed_in):
     content = tmp_path / "content"
     shutil.copytree(FIXTURE_CONTENT, content)
     app = make_app(CONTENT_DIR=str(content))
-    client = app.test_client()
-    login(client, learner)
+    client = signed_in(learner, app=app)
     client.post("/modules/basics/first-steps/complete")
     client.post("/modules/basics/second-unit/complete")
     # The author removes one unit and moves the other to a new position.
@@ -121,8 +120,7 @@ def test_removed_unit_no_longer_counts_and_progress_survives_edits(make_app, tmp
     unit = content / "01-basics/01-first-steps.md"
     unit.write_text(unit.read_text().replace("(02-second-unit.md#details)", "(#top)").replace("order: 1", "order: 7"))
     app2 = make_app(CONTENT_DIR=str(content))
-    client2 = app2.test_client()
-    login(client2, learner)
+    client2 = signed_in(learner, app=app2)
     page = client2.get("/modules/basics/").get_data(as_text=True)
     assert "1 of 1 units complete" in page
 
@@ -143,9 +141,9 @@ def test_course_assets_are_served_with_cache_headers(client):
     assert client.get("/course-assets/01-basics/images/missing.svg").status_code == 404
 
 
-def test_unit_page_query_count_is_constant(app, client, count_queries, learner):
+def test_unit_page_query_count_is_constant(app, count_queries, learner, signed_in):
     """Does the unit page make the same number of queries with 1 or 30 learners and many completions?"""
-    login(client, learner)
+    client = signed_in(learner)
     client.post("/modules/basics/first-steps/complete")
 
     def measure() -> int:

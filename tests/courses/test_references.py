@@ -142,8 +142,8 @@ def test_references_page_lists_every_source_with_its_anchor_and_citing_units(cli
     assert page.index("A report nothing cites") < page.index("Regulation (XX)") < page.index("The fixture handbook")
 
 
-def test_unit_footnotes_link_to_the_references_page(client, login_as, learner):
-    login_as(learner)
+def test_unit_footnotes_link_to_the_references_page(signed_in, learner):
+    client = signed_in(learner)
     page = client.get("/modules/basics/first-steps/").get_data(as_text=True)
     assert 'href="/references/#fixture-handbook"' in page
     assert 'href="#fn:fixture-regulation"' in page

@@ -9,7 +9,7 @@ import pytest
 
 from courseware.courses.content import ContentError, load_course
 from tests.assignments.conftest import rows
-from tests.conftest import FIXTURE_CONTENT, login
+from tests.conftest import FIXTURE_CONTENT, sign_in
 
 NOTES = "01-basics/tutor-notes.md"
 # Phrases that appear only in the fixture's tutor notes.
@@ -72,19 +72,18 @@ def test_tutor_notes_are_not_a_unit():
     assert "tutor-notes" not in [u.slug for u in load_course(FIXTURE_CONTENT).units]
 
 
-def _submit_and_grade(app, client, learner, tutor):
-    login(client, learner)
+def _submit_and_grade(app, learner, tutor):
+    """(the learner's client, the tutor's client, the submission id) once the learner has submitted."""
+    client = sign_in(app, learner)
     response = client.post("/modules/basics/assignment/", data={"body": "Utrecht, with its bus depot."},
                            content_type="multipart/form-data")
     assert response.status_code in (302, 303)
     [version] = rows(app)
-    staff = app.test_client()
-    login(staff, tutor)
-    return staff, version.id
+    return client, sign_in(app, tutor), version.id
 
 
-def test_grading_page_shows_the_notes_beside_each_criterion(app, client, learner, tutor):
-    staff, submission_id = _submit_and_grade(app, client, learner, tutor)
+def test_grading_page_shows_the_notes_beside_each_criterion(app, learner, tutor):
+    _, staff, submission_id = _submit_and_grade(app, learner, tutor)
     page = staff.get(f"/tutor/submissions/{submission_id}/").get_data(as_text=True)
     panel = re.search(r'<aside class="panel criteria-panel tutor-notes".*?</aside>', page, re.S).group(0)
     assert 'Tutor notes <span class="tutor-only">(not shown to learners)</span>' in panel
@@ -96,9 +95,9 @@ def test_grading_page_shows_the_notes_beside_each_criterion(app, client, learner
     assert "Fixturetown is a city of 50,000 people" in panel
 
 
-def test_no_learner_page_ever_shows_the_tutor_notes(app, client, learner, tutor):
+def test_no_learner_page_ever_shows_the_tutor_notes(app, learner, tutor):
     """Unit, outline, assignment (before and after feedback), certificate, forum and every course page."""
-    staff, submission_id = _submit_and_grade(app, client, learner, tutor)
+    client, staff, submission_id = _submit_and_grade(app, learner, tutor)
     assert staff.post(f"/tutor/submissions/{submission_id}/",
                       data={"decision": "revise", "feedback": "Say more.", "criteria": ["0", "1"]}).status_code == 302
     forum = client.get("/modules/basics/forum/")

@@ -1,11 +1,9 @@
-"""A known cohort for the dashboard tests, and query counting."""
+"""A known cohort for the dashboard tests."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import event
 
 from courseware.extensions import db
 from tests.dashboards import helpers as h
@@ -55,20 +53,3 @@ def known(app):
         h.certificate(ids["fay"], "Fay Fox", revoked=True)
         db.session.commit()
         return Cohort(tutor=tutor.id, **ids)
-
-
-@contextmanager
-def counting(app):
-    """Counts the SQL statements run inside the block: `with counting(app) as n: ...; n[0]`."""
-    counter = [0]
-
-    def before(*args):
-        counter[0] += 1
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield counter
-    finally:
-        event.remove(engine, "before_cursor_execute", before)

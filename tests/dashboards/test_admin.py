@@ -13,9 +13,7 @@ from courseware.core.outbox import FAILED, PENDING, SENT, OutboxMessage
 from courseware.core.time import utcnow
 from courseware.extensions import db
 from courseware.forums.models import ModerationAction
-from tests.conftest import login
 from tests.dashboards import helpers as h
-from tests.dashboards.conftest import counting
 from tests.factories import make_user
 
 
@@ -36,25 +34,22 @@ ADMIN_PAGES = ["/admin/", "/admin/users/", "/admin/moderation/", "/admin/outbox/
 
 
 @pytest.mark.parametrize("path", ADMIN_PAGES)
-def test_only_admins(app, client, learner, tutor, admin, path):
+def test_only_admins(client, learner, tutor, admin, path, signed_in):
     assert client.get(path).status_code == 302
     for user in (learner, tutor):
-        other = app.test_client()
-        login(other, user)
-        assert other.get(path).status_code == 403
-    login(client, admin)
-    assert client.get(path).status_code == 200
+        assert signed_in(user).get(path).status_code == 403
+    assert signed_in(admin).get(path).status_code == 200
 
 
-def test_tutors_cannot_change_roles(app, client, tutor, learner, login_as):
-    login_as(tutor)
+def test_tutors_cannot_change_roles(app, tutor, learner, signed_in):
+    client = signed_in(tutor)
     response = client.post("/admin/users/", data={"user_id": learner.id, "action": "role", "role": "admin"})
     assert response.status_code == 403
     assert user_row(app, learner.id).role == "learner" and events(app) == []
 
 
-def test_admin_home_links_every_admin_page(client, admin, login_as):
-    login_as(admin)
+def test_admin_home_links_every_admin_page(admin, signed_in):
+    client = signed_in(admin)
     html = client.get("/admin/").get_data(as_text=True)
     for path in ["/admin/users/", "/admin/certificates/", "/admin/moderation/", "/admin/outbox/", "/tutor/overview/",
                  "/tutor/export/progress.csv", "/tutor/export/gradebook.csv"]:
@@ -63,8 +58,8 @@ def test_admin_home_links_every_admin_page(client, admin, login_as):
     assert '<a href="/admin/">Admin</a>' in nav and ">Certificates</a>" not in nav.split("</nav>")[0]
 
 
-def test_change_role_is_recorded_and_shown(app, client, admin, learner, login_as):
-    login_as(admin)
+def test_change_role_is_recorded_and_shown(app, admin, learner, signed_in):
+    client = signed_in(admin)
     response = client.post("/admin/users/", data={"user_id": learner.id, "action": "role", "role": "tutor"})
     assert response.status_code == 302
     assert user_row(app, learner.id).role == "tutor"
@@ -74,61 +69,61 @@ def test_change_role_is_recorded_and_shown(app, client, admin, learner, login_as
     assert "Lena Learner" in changes and "Role changed: Learner → Tutor" in changes and "Adam Admin" in changes
 
 
-def test_the_last_admin_cannot_drop_their_role(app, client, admin, login_as):
-    login_as(admin)
+def test_the_last_admin_cannot_drop_their_role(app, admin, signed_in):
+    client = signed_in(admin)
     response = client.post("/admin/users/", data={"user_id": admin.id, "action": "role", "role": "learner"})
     assert response.status_code == 422
     assert "last active admin" in response.get_data(as_text=True)
     assert user_row(app, admin.id).role == "admin" and events(app) == []
 
 
-def test_an_admin_may_step_down_when_another_remains(app, client, admin, login_as):
+def test_an_admin_may_step_down_when_another_remains(app, admin, signed_in):
     with app.app_context():
         make_user(role="admin", name="Second Admin")
-    login_as(admin)
+    client = signed_in(admin)
     response = client.post("/admin/users/", data={"user_id": admin.id, "action": "role", "role": "tutor"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/")
     assert user_row(app, admin.id).role == "tutor"
     assert client.get("/admin/users/").status_code == 403
 
 
-def test_a_deactivated_admin_does_not_count(app, client, admin, login_as):
-    """Another admin account that is deactivated cannot manage anything: the rule still holds."""
+def test_a_deactivated_admin_does_not_count(app, admin, signed_in):
+    """Is a deactivated admin left out of the count, so the last active admin still cannot step down?"""
     with app.app_context():
         other = make_user(role="admin", name="Dormant Admin")
         db.session.get(User, other.id).active = False
         db.session.commit()
-    login_as(admin)
+    client = signed_in(admin)
     response = client.post("/admin/users/", data={"user_id": admin.id, "action": "role", "role": "learner"})
     assert response.status_code == 422 and user_row(app, admin.id).role == "admin"
 
 
-def test_deactivate_signs_out_everywhere_and_reactivate(app, client, admin, learner, login_as):
-    learner_client = app.test_client()
-    login(learner_client, learner)
+def test_deactivate_signs_out_everywhere_and_reactivate(app, admin, learner, signed_in):
+    learner_client = signed_in(learner)
     assert learner_client.get("/account/").status_code == 200
     token_before = user_row(app, learner.id).session_token
-    login_as(admin)
+    client = signed_in(admin)
     assert client.post("/admin/users/", data={"user_id": learner.id, "action": "deactivate"}).status_code == 302
     row = user_row(app, learner.id)
     assert not row.active and row.session_token != token_before
     assert learner_client.get("/account/").status_code == 302          # signed out
-    assert app.test_client().post("/login", data={"email": learner.email, "password": "correct horse battery"}
-                                  ).status_code != 302                   # cannot sign in
+    refused = app.test_client().post("/login", data={"email": learner.email, "password": "correct horse battery"})
+    assert refused.status_code == 422                                     # cannot sign in
+    assert "The email address or password is not right." in refused.get_data(as_text=True)
     assert client.post("/admin/users/", data={"user_id": learner.id, "action": "reactivate"}).status_code == 302
     assert user_row(app, learner.id).active
     assert [e[2] for e in events(app)] == ["deactivate", "reactivate"]
-    login(learner_client, learner)
+    assert "Signed in as" in signed_in(learner).get("/").get_data(as_text=True)   # can sign in again
 
 
-def test_an_admin_cannot_deactivate_themselves(app, client, admin, login_as):
-    login_as(admin)
+def test_an_admin_cannot_deactivate_themselves(app, admin, signed_in):
+    client = signed_in(admin)
     response = client.post("/admin/users/", data={"user_id": admin.id, "action": "deactivate"})
     assert response.status_code == 422 and user_row(app, admin.id).active
 
 
-def test_resend_reset_link(app, client, admin, learner, login_as, outbox):
-    login_as(admin)
+def test_resend_reset_link(app, admin, learner, signed_in, outbox):
+    client = signed_in(admin)
     assert client.post("/admin/users/", data={"user_id": learner.id, "action": "reset"}).status_code == 302
     with app.app_context():
         mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_email == learner.email)).one()
@@ -141,8 +136,8 @@ def test_resend_reset_link(app, client, admin, learner, login_as, outbox):
     assert events(app)[-1][2] == "reset-link"
 
 
-def test_no_reset_link_for_a_deactivated_account(app, client, admin, learner, login_as):
-    login_as(admin)
+def test_no_reset_link_for_a_deactivated_account(app, admin, learner, signed_in):
+    client = signed_in(admin)
     client.post("/admin/users/", data={"user_id": learner.id, "action": "deactivate"})
     response = client.post("/admin/users/", data={"user_id": learner.id, "action": "reset"})
     assert response.status_code == 422
@@ -154,30 +149,30 @@ def test_no_reset_link_for_a_deactivated_account(app, client, admin, learner, lo
                                   {"action": "deactivate"},
                                   {"user_id": "1", "action": "explode"},
                                   {"user_id": "1", "action": "role", "role": "superuser"}])
-def test_bad_input_is_refused(app, client, admin, learner, login_as, data):
-    login_as(admin)
+def test_bad_input_is_refused(app, admin, learner, signed_in, data):
+    client = signed_in(admin)
     response = client.post("/admin/users/", data=data)
     assert response.status_code == 422
     assert user_row(app, learner.id).role == "learner" and events(app) == []
 
 
-def test_unknown_account_is_404(client, admin, login_as):
-    login_as(admin)
+def test_unknown_account_is_404(admin, signed_in):
+    client = signed_in(admin)
     assert client.post("/admin/users/", data={"user_id": 99999, "action": "deactivate"}).status_code == 404
 
 
-def test_user_search_is_literal(app, client, admin, login_as):
+def test_user_search_is_literal(app, admin, signed_in):
     with app.app_context():
         make_user(name="Fifty Percent", organisation="50% Town")
         make_user(name="Other Person", organisation="50 Town")
-    login_as(admin)
+    client = signed_in(admin)
     html = client.get("/admin/users/?q=50%25").get_data(as_text=True)
     assert "Fifty Percent" in html and "Other Person" not in html
     html = client.get("/admin/users/?role=admin").get_data(as_text=True)
     assert "Adam Admin" in html and "Fifty Percent" not in html
 
 
-def test_moderation_log_newest_first_and_paginated(app, client, admin, login_as):
+def test_moderation_log_newest_first_and_paginated(app, admin, signed_in):
     with app.app_context():
         tutor = make_user(role="tutor", name="Mo Derator")
         t = h.thread("basics", tutor.id, "Spam thread")
@@ -186,7 +181,7 @@ def test_moderation_log_newest_first_and_paginated(app, client, admin, login_as)
             db.session.add(ModerationAction(moderator_id=tutor.id, action="pin" if i % 2 else "lock", thread_id=t.id,
                                             reason=f"reason {i:02d}", created_at=now - timedelta(minutes=i)))
         db.session.commit()
-    login_as(admin)
+    client = signed_in(admin)
     html = client.get("/admin/moderation/").get_data(as_text=True)
     reasons = re.findall(r"reason (\d\d)", html)
     assert reasons[:3] == ["00", "01", "02"] and len(reasons) == 50 and "Mo Derator" in html
@@ -195,7 +190,7 @@ def test_moderation_log_newest_first_and_paginated(app, client, admin, login_as)
     assert client.get("/admin/moderation/?page=3").status_code == 404
 
 
-def test_outbox_state(app, client, admin, login_as):
+def test_outbox_state(app, admin, signed_in):
     with app.app_context():
         def msg(status, attempts, error=None, subject="Hello"):
             db.session.add(OutboxMessage(to_email="x@example.eu", subject=subject, body="b", status=status,
@@ -205,7 +200,7 @@ def test_outbox_state(app, client, admin, login_as):
         msg(PENDING, 2, "Connection refused", "Retry me")
         msg(FAILED, 6, "550 mailbox unavailable", "Gave up")
         db.session.commit()
-    login_as(admin)
+    client = signed_in(admin)
     html = client.get("/admin/outbox/").get_data(as_text=True)
     assert re.search(r"Sent</th><td>2</td>", html) and re.search(r"Failed for good</th><td>1</td>", html)
     assert re.search(r"Sent after one or more retries</dt><dd>1</dd>", html)
@@ -214,8 +209,8 @@ def test_outbox_state(app, client, admin, login_as):
 
 
 @pytest.mark.parametrize("path", ["/admin/users/", "/admin/outbox/", "/admin/moderation/"])
-def test_admin_pages_make_constant_queries(app, client, admin, login_as, path):
-    login_as(admin)
+def test_admin_pages_make_constant_queries(app, admin, signed_in, path, count_queries):
+    client = signed_in(admin)
     counts = []
     for n in (3, 27):
         with app.app_context():
@@ -227,22 +222,17 @@ def test_admin_pages_make_constant_queries(app, client, admin, login_as, path):
                 db.session.add(OutboxMessage(to_email="x@example.eu", subject="s", body="b", status=FAILED,
                                              attempts=6, last_error="boom"))
             db.session.commit()
-        with counting(app) as queries:
+        with count_queries() as queries:
             assert client.get(path).status_code == 200
-        counts.append(queries[0])
+        counts.append(queries.count)
     assert counts[0] == counts[1], counts
 
 
-def test_account_actions_need_the_csrf_token(make_app):
+def test_account_actions_need_the_csrf_token(make_app, signed_in):
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
         admin = make_user(role="admin", email="csrf-admin@course.example")
-    client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', page)
-    token = token.group(1) or token.group(2)
-    assert client.post("/login", data={"email": admin.email, "password": "correct horse battery",
-                                       "csrf_token": token}).status_code == 302
+    client = signed_in(admin, app=app)
     response = client.post("/admin/users/", data={"user_id": admin.id, "action": "reset"})
     assert response.status_code == 400
     with app.app_context():

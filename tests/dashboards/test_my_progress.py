@@ -14,7 +14,6 @@ from courseware.courses.service import course_progress
 from courseware.dashboards.next_step import next_step
 from courseware.extensions import db
 from tests.dashboards import helpers as h
-from tests.dashboards.conftest import counting
 
 
 def next_step_box(client) -> str:
@@ -33,17 +32,17 @@ def step_of(app, user_id: int):
         return step, eligibility
 
 
-def test_a_new_learner_starts_with_the_first_unit(client, learner, login_as):
-    login_as(learner)
+def test_a_new_learner_starts_with_the_first_unit(learner, signed_in):
+    client = signed_in(learner)
     box = next_step_box(client)
     assert 'href="/modules/basics/first-steps/"' in box and "Start with “First steps”" in box
 
 
-def test_continue_where_the_learner_left_off(app, client, learner, login_as):
+def test_continue_where_the_learner_left_off(app, learner, signed_in):
     with app.app_context():
         h.complete(learner.id, "basics", "first-steps")
         db.session.commit()
-    login_as(learner)
+    client = signed_in(learner)
     box = next_step_box(client)
     assert 'href="/modules/basics/second-unit/"' in box and "Continue with “Second unit”" in box
 
@@ -56,7 +55,7 @@ def test_continue_where_the_learner_left_off(app, client, learner, login_as):
     ("units+posts+all-waiting", "wait", "a tutor will grade your assignment"),
     ("everything", "claim", "Claim your certificate"),
 ])
-def test_next_step_follows_the_checklist(app, client, learner, login_as, setup, expected_kind, expected_text):
+def test_next_step_follows_the_checklist(app, learner, signed_in, setup, expected_kind, expected_text):
     """Is the suggested step always a requirement the certificate checklist shows as missing?"""
     with app.app_context():
         h.complete_all(learner.id)
@@ -79,7 +78,7 @@ def test_next_step_follows_the_checklist(app, client, learner, login_as, setup, 
     assert step.kind == expected_kind
     if step.requirement is not None:
         assert step.requirement in eligibility.missing
-    login_as(learner)
+    client = signed_in(learner)
     box = next_step_box(client)
     assert expected_text in box
     certificate_page = client.get("/certificate/").get_data(as_text=True)
@@ -89,20 +88,20 @@ def test_next_step_follows_the_checklist(app, client, learner, login_as, setup, 
         assert "missing" in section.split("</section>")[0]
 
 
-def test_a_certified_learner_is_sent_to_the_certificate(app, client, learner, login_as):
+def test_a_certified_learner_is_sent_to_the_certificate(app, learner, signed_in):
     with app.app_context():
         h.certificate(learner.id, "Lena Learner")
         db.session.commit()
-    login_as(learner)
+    client = signed_in(learner)
     assert "See and download your certificate" in next_step_box(client)
 
 
-def test_charts_are_accessible_and_show_the_figures(app, client, learner, login_as):
+def test_charts_are_accessible_and_show_the_figures(app, learner, signed_in):
     with app.app_context():
         h.complete(learner.id, "basics", "first-steps")
         h.post(h.thread("basics", learner.id), learner.id)
         db.session.commit()
-    login_as(learner)
+    client = signed_in(learner)
     html = client.get("/progress/").get_data(as_text=True)
     assert html.count('role="img"') == 2 and html.count("<summary>Show the figures as a table</summary>") == 2
     assert ">1 of 2 units</text>" in html and ">1 of 2 posts</text>" in html and ">0 of 1 unit</text>" in html
@@ -110,14 +109,14 @@ def test_charts_are_accessible_and_show_the_figures(app, client, learner, login_
     assert not re.search(r"\sstyle=", html)
 
 
-def test_only_learners(app, client, tutor, login_as):
+def test_only_learners(app, client, tutor, signed_in):
     assert client.get("/progress/").status_code == 302
-    login_as(tutor)
+    client = signed_in(tutor)
     assert client.get("/progress/").status_code == 403
 
 
-def test_queries_do_not_grow_with_posts(app, client, learner, login_as):
-    login_as(learner)
+def test_queries_do_not_grow_with_posts(app, learner, signed_in, count_queries):
+    client = signed_in(learner)
     counts = []
     for n in (1, 20):
         with app.app_context():
@@ -125,7 +124,7 @@ def test_queries_do_not_grow_with_posts(app, client, learner, login_as):
             for _ in range(n):
                 h.post(t, learner.id)
             db.session.commit()
-        with counting(app) as queries:
+        with count_queries() as queries:
             client.get("/progress/")
-        counts.append(queries[0])
+        counts.append(queries.count)
     assert counts[0] == counts[1]

@@ -9,7 +9,6 @@ from courseware.courses.content import get_course
 from courseware.dashboards import stats
 from courseware.extensions import db
 from tests.dashboards import helpers as h
-from tests.dashboards.conftest import counting
 from tests.factories import make_user
 
 
@@ -39,8 +38,8 @@ def _table_row(html: str, header: str) -> list[str]:
     return re.findall(r"<td>(.*?)</td>", match.group(1))
 
 
-def test_page_shows_the_same_figures(app, client, known, login_as, tutor):
-    login_as(tutor)
+def test_page_shows_the_same_figures(app, known, signed_in, tutor):
+    client = signed_in(tutor)
     response = client.get("/tutor/overview/")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -54,10 +53,10 @@ def test_page_shows_the_same_figures(app, client, known, login_as, tutor):
     assert ">5 of 6 (83%)</text>" in html
 
 
-def test_every_chart_is_accessible_svg(app, client, known, login_as, tutor):
+def test_every_chart_is_accessible_svg(app, known, signed_in, tutor):
     """Has each chart role=img, a title and a description it is labelled by, and its figures as a
     table behind a disclosure; and no style attribute anywhere (the CSP forbids them)?"""
-    login_as(tutor)
+    client = signed_in(tutor)
     html = client.get("/tutor/overview/").get_data(as_text=True)
     svgs = re.findall(r"<svg class=\"chart-svg\"(.*?)</svg>", html, re.S)
     assert len(svgs) == 5
@@ -70,9 +69,9 @@ def test_every_chart_is_accessible_svg(app, client, known, login_as, tutor):
     assert not re.search(r"\sstyle=", html)
 
 
-def test_empty_cohort(app, client, login_as, tutor):
+def test_empty_cohort(app, signed_in, tutor):
     """With nobody registered, does the page still render, without dividing by zero?"""
-    login_as(tutor)
+    client = signed_in(tutor)
     response = client.get("/tutor/overview/")
     assert response.status_code == 200
     assert "No learner has registered yet." in response.get_data(as_text=True)
@@ -80,21 +79,21 @@ def test_empty_cohort(app, client, login_as, tutor):
 
 @pytest.mark.parametrize("path", ["/tutor/overview/", "/tutor/learners/", "/tutor/export/progress.csv",
                                   "/tutor/learners/?q=Learner&sort=stage&order=desc"])
-def test_queries_do_not_grow_with_the_cohort(app, client, login_as, tutor, path):
-    """The same number of statements for 3 learners as for 30."""
-    login_as(tutor)
+def test_queries_do_not_grow_with_the_cohort(app, signed_in, tutor, path, count_queries):
+    """Does the page send the same number of statements for 3 learners as for 30?"""
+    client = signed_in(tutor)
     counts = []
     for n in (3, 27):     # 3, then 30 in all
         with app.app_context():
             h.cohort(n)
-        with counting(app) as queries:
+        with count_queries() as queries:
             assert client.get(path).status_code == 200
-        counts.append(queries[0])
+        counts.append(queries.count)
     assert counts[0] == counts[1], counts
 
 
-def test_learner_history_queries_do_not_grow(app, client, login_as, tutor):
-    login_as(tutor)
+def test_learner_history_queries_do_not_grow(app, signed_in, tutor, count_queries):
+    client = signed_in(tutor)
     counts = []
     for posts in (2, 20):
         with app.app_context():
@@ -107,9 +106,9 @@ def test_learner_history_queries_do_not_grow(app, client, login_as, tutor):
                 h.submission(learner.id, "basics", "needs revision", version=version, tutor_id=tutor.id)
             h.certificate(learner.id, "X")
             db.session.commit()
-        with counting(app) as queries:
+        with count_queries() as queries:
             assert client.get(f"/tutor/learners/{learner.id}/").status_code == 200
-        counts.append(queries[0])
+        counts.append(queries.count)
     assert counts[0] == counts[1], counts
 
 
@@ -117,14 +116,10 @@ TUTOR_PAGES = ["/tutor/overview/", "/tutor/learners/", "/tutor/export/progress.c
 
 
 @pytest.mark.parametrize("path", TUTOR_PAGES)
-def test_access(app, make_app, client, learner, tutor, admin, path):
-    """Anonymous visitors are sent to sign in; learners get 403; tutors and admins see the page."""
-    from tests.conftest import login
+def test_access(client, learner, tutor, admin, path, signed_in):
+    """Are anonymous visitors sent to sign in and learners refused (403), while tutors and admins see the page?"""
     response = client.get(path)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
-    login(client, learner)
-    assert client.get(path).status_code == 403
+    assert signed_in(learner).get(path).status_code == 403
     for user in (tutor, admin):
-        staff = app.test_client()
-        login(staff, user)
-        assert staff.get(path).status_code == 200
+        assert signed_in(user).get(path).status_code == 200

@@ -1,10 +1,8 @@
-"""Forum test helpers: create threads and posts through the service, count queries."""
+"""Forum test helpers: create threads and posts through the service."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from courseware.core.site import current_site
 from courseware.accounts.models import User
@@ -57,24 +55,6 @@ def db_rows(app):
                 db.session.expunge(r)
             return rows
     return do
-
-
-@contextmanager
-def count_queries(app):
-    """Count SQL statements sent while the block runs (savepoints excluded)."""
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
-            statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
 
 
 def thread_url(module_slug: str, thread_id: int) -> str:

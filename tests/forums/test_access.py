@@ -24,11 +24,11 @@ ROUTES = [
 
 @pytest.mark.parametrize("method, path, expected", [(m, p, e) for m, p, *e in ROUTES])
 @pytest.mark.parametrize("who", ["anonymous", "learner", "tutor", "admin"])
-def test_access_matrix(app, client, request, other_learner, make_thread, login_as, who, method, path, expected):
+def test_access_matrix(app, client, request, other_learner, make_thread, signed_in, who, method, path, expected):
     thread_id, post_id = make_thread(other_learner)
     url = path.format(thread=thread_url("basics", thread_id), post=post_id)
     if who != "anonymous":
-        login_as(request.getfixturevalue(who))
+        client = signed_in(request.getfixturevalue(who))
     response = client.open(url, method=method, data={"mode": "instant"})
     status = expected[["anonymous", "learner", "tutor", "admin"].index(who)]
     assert response.status_code == status, (who, method, url)

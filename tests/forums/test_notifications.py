@@ -11,8 +11,7 @@ from sqlalchemy import select
 from courseware.core.outbox import OutboxMessage
 from courseware.extensions import db
 from courseware.forums.models import Subscription, Thread
-from tests.conftest import login as sign_in
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories import make_user
 from tests.forums.conftest import thread_url
 
 UNSUBSCRIBE = re.compile(r"http://localhost(/unsubscribe/\S+)")
@@ -32,22 +31,20 @@ def follow(client, url, mode):
     assert client.post(url, data={"mode": mode}).status_code == 303
 
 
-def test_thread_author_is_told_of_replies_and_can_opt_out_without_signing_in(
-        make_app, learner_pair):
+def test_thread_author_is_told_of_replies_and_can_opt_out_without_signing_in(learner_pair, signed_in):
     app, learner, other = learner_pair
-    client = app.test_client()
     outbox = app.extensions["mail_outbox"]
-    login(client, learner)
-    client.post("/modules/basics/forum/", data={"title": "Depot charging", "body": "Who does it?",
-                                                "csrf_token": csrf(client, "/modules/basics/forum/")})
+    client = signed_in(learner, app=app)
+    response = client.post("/modules/basics/forum/", data={"title": "Depot charging", "body": "Who does it?",
+                                                           "csrf_token": csrf(client, "/modules/basics/forum/")})
+    assert response.status_code == 303
     with app.app_context():
         thread_id = db.session.scalar(select(Thread.id).where(Thread.title == "Depot charging"))
-    client.post("/logout", data={"csrf_token": csrf(client, "/")})
     assert outbox == []  # nobody follows yet; starting a thread mails nobody
 
-    login(client, other)
+    client = signed_in(other, app=app)
     url = thread_url("basics", thread_id)
-    client.post(url, data={"body": "We do, at night.", "csrf_token": csrf(client, url)})
+    assert client.post(url, data={"body": "We do, at night.", "csrf_token": csrf(client, url)}).status_code == 303
     [mail] = outbox
     assert mail["To"] == learner.email and "Depot charging" in mail["Subject"]
     text = mail.get_content()
@@ -55,7 +52,6 @@ def test_thread_author_is_told_of_replies_and_can_opt_out_without_signing_in(
     opt_out = UNSUBSCRIBE.search(text).group(1)
     assert mail["List-Unsubscribe"] == f"<http://localhost{opt_out}>"
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    client.post("/logout", data={"csrf_token": csrf(client, "/")})
 
     anonymous = app.test_client()
     page = anonymous.get(opt_out)
@@ -67,21 +63,13 @@ def test_thread_author_is_told_of_replies_and_can_opt_out_without_signing_in(
     assert done.status_code == 200 and "no more of these mails" in done.get_data(as_text=True)
     assert anonymous.post(opt_out, data={"List-Unsubscribe": "One-Click"}).status_code == 200  # twice is once
 
-    login(client, other)
-    client.post(url, data={"body": "And in the morning.", "csrf_token": csrf(client, url)})
+    assert client.post(url, data={"body": "And in the morning.", "csrf_token": csrf(client, url)}).status_code == 303
     assert len(outbox) == 1  # the author opted out
 
 
 def csrf(client, url):
     html = client.get(url).get_data(as_text=True)
     return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
-
-
-def login(client, user):
-    """Sign in with CSRF protection on."""
-    token = csrf(client, "/login")
-    response = client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD, "csrf_token": token})
-    assert response.status_code == 302
 
 
 @pytest.fixture
@@ -117,19 +105,19 @@ def test_an_opt_out_link_from_an_older_forum_mail_still_works(app, client, learn
     assert mails_to(outbox, learner.email) == []
 
 
-def test_nobody_is_mailed_about_their_own_post(app, client, learner, login_as, make_thread, outbox):
+def test_nobody_is_mailed_about_their_own_post(app, learner, signed_in, make_thread, outbox):
     thread_id, _ = make_thread(learner)
-    login_as(learner)
+    client = signed_in(learner)
     follow(client, f"{thread_url('basics', thread_id)}follow", "instant")
     client.post(thread_url("basics", thread_id), data={"body": "Talking to myself"})
     deliver(app)
     assert outbox == []
 
 
-def test_following_a_thread_at_once(app, client, learner, other_learner, tutor, login_as, make_thread,
+def test_following_a_thread_at_once(app, learner, other_learner, tutor, signed_in, make_thread,
                                     make_reply, outbox):
     thread_id, _ = make_thread(tutor, title="Tutor thread")
-    login_as(learner)
+    client = signed_in(learner)
     follow(client, f"{thread_url('basics', thread_id)}follow", "instant")
     make_reply(other_learner, thread_id, "First reply")
     deliver(app)
@@ -141,10 +129,10 @@ def test_following_a_thread_at_once(app, client, learner, other_learner, tutor, 
     assert len(mails_to(outbox, learner.email)) == 1
 
 
-def test_following_a_module_as_a_daily_digest(app, client, runner, learner, other_learner, login_as,
+def test_following_a_module_as_a_daily_digest(app, runner, learner, other_learner, signed_in,
                                               make_thread, make_reply, outbox):
     """Are a day's posts gathered into one digest, and does sending twice mail nobody twice?"""
-    login_as(learner)
+    client = signed_in(learner)
     follow(client, "/modules/basics/forum/follow", "daily")
     thread_id, _ = make_thread(other_learner, title="Module news")
     make_reply(other_learner, thread_id, "More news")
@@ -160,28 +148,26 @@ def test_following_a_module_as_a_daily_digest(app, client, runner, learner, othe
     assert len(outbox) == 1
 
 
-def test_hidden_posts_are_withdrawn_from_the_digest(app, client, runner, learner, other_learner, tutor, login_as,
+def test_hidden_posts_are_withdrawn_from_the_digest(app, runner, learner, other_learner, tutor, signed_in,
                                                     make_thread, make_reply, outbox):
-    login_as(learner)
+    client = signed_in(learner)
     follow(client, "/modules/basics/forum/follow", "daily")
-    client.post("/logout")
     thread_id, _ = make_thread(other_learner, title="Fine thread")
     bad = make_reply(other_learner, thread_id, "Abusive words")
-    login_as(tutor)
+    client = signed_in(tutor)
     client.post(f"{thread_url('basics', thread_id)}posts/{bad}/hide", data={"reason": "Abuse"})
     runner.invoke(args=["mail", "send"])
     [digest] = mails_to(outbox, learner.email)
     assert "Fine thread" in digest.get_content() and "Abusive words" not in digest.get_content()
 
 
-def test_tutors_follow_every_forum_and_learners_cannot(app, client, learner, other_learner, tutor, login_as,
+def test_tutors_follow_every_forum_and_learners_cannot(app, learner, other_learner, tutor, signed_in,
                                                        make_thread, outbox):
-    login_as(learner)
+    client = signed_in(learner)
     assert client.post("/forum/notifications/", data={"scope": "all", "mode": "instant"}).status_code == 404
     with app.app_context():
         assert db.session.scalar(select(Subscription).where(Subscription.scope == "all")) is None
-    client.post("/logout")
-    login_as(tutor)
+    client = signed_in(tutor)
     page = client.get("/forum/notifications/").get_data(as_text=True)
     assert "Every forum" in page
     assert client.post("/forum/notifications/", data={"scope": "all", "mode": "instant"}).status_code == 303
@@ -191,10 +177,10 @@ def test_tutors_follow_every_forum_and_learners_cannot(app, client, learner, oth
     assert len(mails_to(outbox, tutor.email)) == 2
 
 
-def test_settings_page_switches_author_mail_back_on(app, client, learner, other_learner, login_as, make_thread,
+def test_settings_page_switches_author_mail_back_on(app, learner, other_learner, signed_in, make_thread,
                                                     make_reply, outbox):
     thread_id, _ = make_thread(learner)
-    login_as(learner)
+    client = signed_in(learner)
     assert "Replies to threads you started" in client.get("/forum/notifications/").get_data(as_text=True)
     client.post("/forum/notifications/", data={"scope": "own-threads", "mode": "off"})
     make_reply(other_learner, thread_id)
@@ -211,16 +197,13 @@ def test_settings_page_switches_author_mail_back_on(app, client, learner, other_
         assert db.session.scalar(select(Subscription.mode).where(Subscription.scope == "own-threads")) == "daily"
 
 
-def test_a_failing_mail_server_blocks_no_post(make_app, database_url):
+def test_a_failing_mail_server_blocks_no_post(make_app, signed_in):
     """With an unreachable mail server, is the reply stored at once and its mail kept for retry?"""
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=9)
     with app.app_context():
         author, replier = make_user(name="Author"), make_user(name="Replier")
-    client = app.test_client()
-    sign_in(client, author)
-    client.post("/modules/basics/forum/", data={"title": "T", "body": "B"})
-    client.post("/logout")
-    sign_in(client, replier)
+    assert signed_in(author, app=app).post("/modules/basics/forum/", data={"title": "T", "body": "B"}).status_code == 303
+    client = signed_in(replier, app=app)
     with app.app_context():
         thread_id = db.session.scalar(select(Thread.id).where(Thread.title == "T"))
     assert client.post(thread_url("basics", thread_id), data={"body": "Reply"}).status_code == 303

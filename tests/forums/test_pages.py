@@ -12,7 +12,7 @@ from courseware.extensions import db
 from courseware.forums.models import Post
 from courseware.forums import service
 from tests.factories import make_user
-from tests.forums.conftest import count_queries, thread_url
+from tests.forums.conftest import thread_url
 
 
 def bulk_threads(app, user, n, module_slug="basics", replies_each=0, repliers=()):
@@ -29,22 +29,22 @@ def bulk_threads(app, user, n, module_slug="basics", replies_each=0, repliers=()
         return ids
 
 
-def test_thread_list_is_newest_activity_first_with_reply_counts(app, client, learner, other_learner, login_as,
+def test_thread_list_is_newest_activity_first_with_reply_counts(app, learner, other_learner, signed_in,
                                                                 make_thread, make_reply):
     first, _ = make_thread(learner, title="First thread")
     second, _ = make_thread(learner, title="Second thread")
     make_reply(other_learner, first, "bump")
     make_reply(other_learner, first, "bump again")
-    login_as(learner)
+    client = signed_in(learner)
     html = client.get("/modules/basics/forum/").get_data(as_text=True)
     assert html.index("First thread") < html.index("Second thread")
     row = html[html.index("First thread"):]
     assert re.search(r"<td>Lena Learner</td>\s*<td>2</td>", row)
 
 
-def test_threads_are_paginated(app, client, learner, login_as):
+def test_threads_are_paginated(app, learner, signed_in):
     bulk_threads(app, learner, 25)
-    login_as(learner)
+    client = signed_in(learner)
     page1 = client.get("/modules/basics/forum/").get_data(as_text=True)
     assert "Page 1 of 2" in page1 and "Thread number 24" in page1 and "Thread number 0<" not in page1
     page2 = client.get("/modules/basics/forum/?page=2").get_data(as_text=True)
@@ -54,9 +54,9 @@ def test_threads_are_paginated(app, client, learner, login_as):
     assert client.get("/modules/basics/forum/?page=abc").status_code == 200  # read as page 1
 
 
-def test_posts_are_in_order_and_paginated(app, client, learner, other_learner, login_as):
+def test_posts_are_in_order_and_paginated(app, learner, other_learner, signed_in):
     [thread_id] = bulk_threads(app, learner, 1, replies_each=24, repliers=[other_learner])
-    login_as(learner)
+    client = signed_in(learner)
     page1 = client.get(thread_url("basics", thread_id)).get_data(as_text=True)
     assert "Page 1 of 2" in page1
     assert page1.index("Body 0") < page1.index("Reply 0<") < page1.index("Reply 18<")
@@ -66,9 +66,9 @@ def test_posts_are_in_order_and_paginated(app, client, learner, other_learner, l
     assert client.get(thread_url("basics", thread_id) + "?page=3").status_code == 404
 
 
-def test_reply_redirects_to_the_page_of_the_new_post(app, client, learner, login_as):
+def test_reply_redirects_to_the_page_of_the_new_post(app, learner, signed_in):
     [thread_id] = bulk_threads(app, learner, 1, replies_each=20)
-    login_as(learner)
+    client = signed_in(learner)
     response = client.post(thread_url("basics", thread_id), data={"body": "The 22nd post"})
     landing = client.get(response.headers["Location"])
     assert landing.status_code == 302
@@ -77,10 +77,10 @@ def test_reply_redirects_to_the_page_of_the_new_post(app, client, learner, login
     assert "page=2" in landing.headers["Location"] and landing.headers["Location"].endswith(f"#post-{newest}")
 
 
-def test_unread_marks(app, client, learner, other_learner, login_as, make_thread, make_reply):
+def test_unread_marks(app, learner, other_learner, signed_in, make_thread, make_reply):
     """Is a thread marked new until opened, and again after someone else replies?"""
     thread_id, _ = make_thread(other_learner, title="Watch me")
-    login_as(learner)
+    client = signed_in(learner)
 
     def row():
         html = client.get("/modules/basics/forum/").get_data(as_text=True)
@@ -98,37 +98,36 @@ def test_unread_marks(app, client, learner, other_learner, login_as, make_thread
     assert 'class="unread"' not in row()
 
 
-def queries_for(app, client, url):
+def queries_for(count_queries, client, url):
     client.get(url)  # first visit: seeding and read marks settle
-    with count_queries(app) as statements:
+    with count_queries() as statements:
         assert client.get(url).status_code == 200
-    return len(statements)
+    return statements.count
 
 
-def test_thread_list_query_count_does_not_grow(app, client, learner, other_learner, login_as):
-    login_as(learner)
+def test_thread_list_query_count_does_not_grow(app, learner, other_learner, signed_in, count_queries):
+    client = signed_in(learner)
     bulk_threads(app, other_learner, 2, replies_each=1)
-    few = queries_for(app, client, "/modules/basics/forum/")
+    few = queries_for(count_queries, client, "/modules/basics/forum/")
     bulk_threads(app, other_learner, 30, replies_each=3, repliers=[learner, other_learner])
     with app.app_context():
         for i in range(5):
             make_user(name=f"Extra learner {i}")
-    many = queries_for(app, client, "/modules/basics/forum/")
+    many = queries_for(count_queries, client, "/modules/basics/forum/")
     assert few == many
     assert many <= 6
 
 
-def test_thread_page_query_count_does_not_grow(app, client, learner, other_learner, tutor, login_as, make_thread,
-                                               make_reply):
+def test_thread_page_query_count_does_not_grow(app, learner, other_learner, tutor, signed_in, make_thread,
+                                               make_reply, count_queries):
     with app.app_context():
         extra = [make_user(name=f"Writer {i}") for i in range(6)]
     small, _ = make_thread(other_learner, title="Small")
     make_reply(learner, small)
     [big] = bulk_threads(app, other_learner, 1, replies_each=19, repliers=[learner, other_learner, *extra])
     for user in (learner, tutor):  # tutors also load earlier versions and hiders
-        login_as(user)
-        few = queries_for(app, client, thread_url("basics", small))
-        many = queries_for(app, client, thread_url("basics", big))
+        client = signed_in(user)
+        few = queries_for(count_queries, client, thread_url("basics", small))
+        many = queries_for(count_queries, client, thread_url("basics", big))
         assert few == many, user.role
         assert many <= 8
-        client.post("/logout")

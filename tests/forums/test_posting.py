@@ -17,16 +17,15 @@ def post_count(app) -> int:
         return db.session.scalar(select(func.count(Post.id)).where(Post.by_course_team.is_(False)))
 
 
-def test_start_thread_and_reply(app, client, learner, other_learner, login_as):
+def test_start_thread_and_reply(app, learner, other_learner, signed_in):
     """Can a learner start a thread, and another learner reply to it?"""
-    login_as(learner)
+    client = signed_in(learner)
     response = client.post("/modules/basics/forum/", data={"title": "Grid limits", "body": "Where do *you* see them?"})
     assert response.status_code == 303
     page = client.get(response.headers["Location"], follow_redirects=True).get_data(as_text=True)
     assert "Grid limits" in page and "<em>you</em>" in page and "Lena Learner" in page
     thread = db_thread(app, "Grid limits")
-    client.post("/logout")
-    login_as(other_learner)
+    client = signed_in(other_learner)
     response = client.post(thread_url("basics", thread.id), data={"body": "At the **depot**."})
     assert response.status_code == 303
     page = client.get(response.headers["Location"], follow_redirects=True).get_data(as_text=True)
@@ -49,25 +48,25 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 
 
 @pytest.mark.parametrize("role", ["learner", "tutor", "admin"])
-def test_every_role_may_read_and_post(app, client, role, login_as, request):
+def test_every_role_may_read_and_post(app, role, signed_in, request):
     user = request.getfixturevalue(role)
-    login_as(user)
+    client = signed_in(user)
     assert client.get("/modules/basics/forum/").status_code == 200
     assert client.post("/modules/basics/forum/", data={"title": "Hi", "body": "Hello"}).status_code == 303
 
 
-def test_unknown_module_and_thread_are_404(app, client, learner, login_as, make_thread):
-    login_as(learner)
+def test_unknown_module_and_thread_are_404(app, learner, signed_in, make_thread):
+    client = signed_in(learner)
     assert client.get("/modules/nope/forum/").status_code == 404
     assert client.post("/modules/nope/forum/", data={"title": "x", "body": "y"}).status_code == 404
     assert client.get(thread_url("basics", 9999)).status_code == 404
     assert post_count(app) == 0
 
 
-def test_thread_of_another_module_in_the_url_is_404(app, client, learner, login_as, make_thread):
+def test_thread_of_another_module_in_the_url_is_404(app, learner, signed_in, make_thread):
     """Is a thread of `basics` refused under `practice`, for reading and replying?"""
     thread_id, _ = make_thread(learner, "basics")
-    login_as(learner)
+    client = signed_in(learner)
     assert client.get(thread_url("practice", thread_id)).status_code == 404
     assert client.post(thread_url("practice", thread_id), data={"body": "sneaky"}).status_code == 404
     assert post_count(app) == 1
@@ -82,8 +81,8 @@ def test_thread_of_another_module_in_the_url_is_404(app, client, learner, login_
     ({"title": "T" * 201, "body": "text"}, "title", "under 200 characters"),
     ({"title": "Bell\x07", "body": "text"}, "title", "control characters"),
 ])
-def test_bad_thread_input_is_refused_beside_the_field(app, client, learner, login_as, data, field, message):
-    login_as(learner)
+def test_bad_thread_input_is_refused_beside_the_field(app, learner, signed_in, data, field, message):
+    client = signed_in(learner)
     response = client.post("/modules/basics/forum/", data=data)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -98,34 +97,34 @@ def test_bad_thread_input_is_refused_beside_the_field(app, client, learner, logi
     ("   ", "Write something before posting"),
     ("y" * 20_001, "under 20,000 characters"),
 ])
-def test_bad_reply_is_refused(app, client, learner, login_as, make_thread, body, message):
+def test_bad_reply_is_refused(app, learner, signed_in, make_thread, body, message):
     thread_id, _ = make_thread(learner)
-    login_as(learner)
+    client = signed_in(learner)
     response = client.post(thread_url("basics", thread_id), data={"body": body})
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert post_count(app) == 1
 
 
-def test_a_body_of_exactly_20000_characters_is_accepted(app, client, learner, login_as, make_thread):
+def test_a_body_of_exactly_20000_characters_is_accepted(app, learner, signed_in, make_thread):
     thread_id, _ = make_thread(learner)
-    login_as(learner)
+    client = signed_in(learner)
     assert client.post(thread_url("basics", thread_id), data={"body": "z" * 20_000}).status_code == 303
 
 
-def test_nul_characters_never_cause_an_error(app, client, learner, login_as):
+def test_nul_characters_never_cause_an_error(app, learner, signed_in):
     """PostgreSQL refuses NUL in text: is a post holding one refused (400), not a 500, and nothing stored?"""
-    login_as(learner)
+    client = signed_in(learner)
     response = client.post("/modules/basics/forum/", data={"title": "Nul\x00", "body": "a\x00b"})
     assert response.status_code == 400
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Post).where(Post.author_id == learner.id)) == 0
 
 
-def test_double_submission_stores_one_post(app, client, learner, login_as, make_thread):
+def test_double_submission_stores_one_post(app, learner, signed_in, make_thread):
     """Does sending the same rendered form twice (a double click) store one reply?"""
     thread_id, _ = make_thread(learner)
-    login_as(learner)
+    client = signed_in(learner)
     html = client.get(thread_url("basics", thread_id)).get_data(as_text=True)
     token = html.split('name="form_token" type="hidden" value="')[1].split('"')[0]
     first = client.post(thread_url("basics", thread_id), data={"body": "Once", "form_token": token})
@@ -135,8 +134,8 @@ def test_double_submission_stores_one_post(app, client, learner, login_as, make_
     assert post_count(app) == 2  # the opening post and one reply
 
 
-def test_double_submission_of_a_new_thread_stores_one_thread(app, client, learner, login_as):
-    login_as(learner)
+def test_double_submission_of_a_new_thread_stores_one_thread(app, learner, signed_in):
+    client = signed_in(learner)
     data = {"title": "Twice", "body": "clicked", "form_token": "tok-123456"}
     assert client.post("/modules/basics/forum/", data=data).status_code == 303
     assert client.post("/modules/basics/forum/", data=data).status_code == 303
@@ -144,29 +143,28 @@ def test_double_submission_of_a_new_thread_stores_one_thread(app, client, learne
         assert db.session.scalar(select(func.count(Thread.id)).where(Thread.title == "Twice")) == 1
 
 
-def test_the_same_text_twice_without_a_form_token_is_two_posts(app, client, learner, login_as, make_thread):
-    """Two deliberate posts with the same words are two posts (only a repeated form is one)."""
+def test_the_same_text_twice_without_a_form_token_is_two_posts(app, learner, signed_in, make_thread):
+    """Are two deliberate posts with the same words two posts (only a repeated form is one)?"""
     thread_id, _ = make_thread(learner)
-    login_as(learner)
+    client = signed_in(learner)
     for _ in range(2):
         assert client.post(thread_url("basics", thread_id), data={"body": "+1"}).status_code == 303
     assert post_count(app) == 3
 
 
-def test_someone_elses_form_token_stores_nothing(app, client, learner, other_learner, login_as, make_thread):
+def test_someone_elses_form_token_stores_nothing(app, learner, other_learner, signed_in, make_thread):
     thread_id, _ = make_thread(learner)
-    login_as(learner)
+    client = signed_in(learner)
     client.post(thread_url("basics", thread_id), data={"body": "mine", "form_token": "shared-token"})
-    client.post("/logout")
-    login_as(other_learner)
+    client = signed_in(other_learner)
     response = client.post(thread_url("basics", thread_id), data={"body": "theirs", "form_token": "shared-token"})
     assert response.status_code == 422
     assert post_count(app) == 2
 
 
-def test_preview_shows_the_rendered_post_and_stores_nothing(app, client, learner, login_as, make_thread):
+def test_preview_shows_the_rendered_post_and_stores_nothing(app, learner, signed_in, make_thread):
     thread_id, _ = make_thread(learner)
-    login_as(learner)
+    client = signed_in(learner)
     response = client.post(thread_url("basics", thread_id), data={"body": "**bold idea**", "preview": "1"})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -177,24 +175,24 @@ def test_preview_shows_the_rendered_post_and_stores_nothing(app, client, learner
     assert post_count(app) == 1
 
 
-def test_quote_fills_the_reply_form(app, client, learner, other_learner, login_as, make_thread):
+def test_quote_fills_the_reply_form(app, learner, other_learner, signed_in, make_thread):
     thread_id, post_id = make_thread(learner, body="Line one\n\nLine two")
-    login_as(other_learner)
+    client = signed_in(other_learner)
     html = client.get(f"{thread_url('basics', thread_id)}?quote={post_id}").get_data(as_text=True)
     assert "&gt; **Lena Learner** wrote:" in html
     assert "&gt; Line one\n&gt;\n&gt; Line two" in html
 
 
-def test_quoting_a_post_of_another_thread_is_404(app, client, learner, login_as, make_thread):
+def test_quoting_a_post_of_another_thread_is_404(app, learner, signed_in, make_thread):
     thread_a, _ = make_thread(learner, title="A")
     _, post_b = make_thread(learner, title="B")
-    login_as(learner)
+    client = signed_in(learner)
     assert client.get(f"{thread_url('basics', thread_a)}?quote={post_b}").status_code == 404
 
 
-def test_prompts_are_seeded_once_as_pinned_course_team_threads(app, client, learner, login_as):
+def test_prompts_are_seeded_once_as_pinned_course_team_threads(app, learner, signed_in):
     """Are the module's prompts pinned threads by the course team, created once however often visited?"""
-    login_as(learner)
+    client = signed_in(learner)
     for _ in range(3):
         html = client.get("/modules/basics/forum/").get_data(as_text=True)
     assert "Introduce yourself" in html and "Course team" in html and "Pinned" in html
@@ -232,8 +230,8 @@ def test_seeding_twice_in_one_database_keeps_one_thread_per_prompt(app):
         assert db.session.scalar(select(func.count(Thread.id))) == 1
 
 
-def test_replies_in_prompt_threads_count_for_the_learner(app, client, learner, login_as):
-    login_as(learner)
+def test_replies_in_prompt_threads_count_for_the_learner(app, learner, signed_in):
+    client = signed_in(learner)
     client.get("/modules/basics/forum/")
     with app.app_context():
         prompt_thread = db.session.scalar(select(Thread.id).where(Thread.prompt_slug == "introduce-yourself"))
@@ -243,25 +241,23 @@ def test_replies_in_prompt_threads_count_for_the_learner(app, client, learner, l
         assert visible_post_counts(get_course(), learner.id) == {"basics": 1, "practice": 1}
 
 
-def test_visible_post_counts_is_one_query(app, learner, other_learner, make_thread, make_reply):
-    from tests.forums.conftest import count_queries
-
+def test_visible_post_counts_is_one_query(app, learner, other_learner, make_thread, make_reply, count_queries):
     thread_id, _ = make_thread(learner)
     for _ in range(3):
         make_reply(learner, thread_id)
     make_reply(other_learner, thread_id)
     with app.app_context():
-        with count_queries(app) as statements:
+        with count_queries() as statements:
             counts = visible_post_counts(get_course(), learner.id)
         assert counts == {"basics": 4, "practice": 0}
-        assert len(statements) == 1
+        assert statements.count == 1
         assert visible_post_counts(get_course(), other_learner.id) == {"basics": 1, "practice": 0}
 
 
-def test_posting_allows_60_per_10_minutes_then_holds_back(app, client, learner, login_as, make_thread):
+def test_posting_allows_60_per_10_minutes_then_holds_back(app, learner, signed_in, make_thread):
     """Do 60 posts in a row pass, and the 61st get 429 with nothing stored?"""
     thread_id, _ = make_thread(learner)
-    login_as(learner)
+    client = signed_in(learner)
     for i in range(60):
         assert client.post(thread_url("basics", thread_id), data={"body": f"post {i}"}).status_code == 303, i
     response = client.post(thread_url("basics", thread_id), data={"body": "one too many"})

@@ -89,9 +89,9 @@ def assert_safe(html: str):
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_payload_never_reaches_the_page_as_markup(app, client, learner, login_as, make_thread, payload):
+def test_payload_never_reaches_the_page_as_markup(app, learner, signed_in, make_thread, payload):
     thread_id, _ = make_thread(learner, body="Opening")
-    login_as(learner)
+    client = signed_in(learner)
     response = client.post(thread_url("basics", thread_id), data={"body": payload})
     assert response.status_code == 303
     page = client.get(thread_url("basics", thread_id)).get_data(as_text=True)
@@ -101,8 +101,8 @@ def test_payload_never_reaches_the_page_as_markup(app, client, learner, login_as
 
 
 @pytest.mark.parametrize("payload", PAYLOADS[:6])
-def test_payload_in_a_title_is_shown_as_text(app, client, learner, login_as, payload):
-    login_as(learner)
+def test_payload_in_a_title_is_shown_as_text(app, learner, signed_in, payload):
+    client = signed_in(learner)
     response = client.post("/modules/basics/forum/", data={"title": payload[:200], "body": "x"})
     if response.status_code == 303:
         for url in (response.headers["Location"], "/modules/basics/forum/"):
@@ -112,9 +112,9 @@ def test_payload_in_a_title_is_shown_as_text(app, client, learner, login_as, pay
             assert "<iframe" not in lowered and "<a href=\"javascript" not in lowered
 
 
-def test_links_get_nofollow_noopener_and_markdown_still_works(app, client, learner, login_as, make_thread):
+def test_links_get_nofollow_noopener_and_markdown_still_works(app, learner, signed_in, make_thread):
     thread_id, _ = make_thread(learner, body="Opening")
-    login_as(learner)
+    client = signed_in(learner)
     body = "See [AFIR](https://eur-lex.europa.eu/) and:\n\n- *one*\n- **two**\n\n> quoted\n\n`code`"
     client.post(thread_url("basics", thread_id), data={"body": body})
     page = client.get(thread_url("basics", thread_id)).get_data(as_text=True)

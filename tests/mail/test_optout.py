@@ -14,7 +14,7 @@ from courseware.core.outbox import OutboxMessage
 from courseware.extensions import db
 from courseware.forums.models import Subscription
 from tests.assignments.conftest import BODY
-from tests.conftest import login
+from tests.conftest import sign_in
 from tests.forums.conftest import make_reply, make_thread  # noqa: F401  (fixtures)
 
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}
@@ -33,12 +33,6 @@ def opt_out_path(mail) -> str:
     return urlsplit(match.group(1)).path
 
 
-def signed_in(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
-
-
 def submit(client, module="basics"):
     response = client.post(f"/modules/{module}/assignment/", data={"body": BODY}, content_type="multipart/form-data")
     assert response.status_code in (302, 303)
@@ -50,9 +44,9 @@ def send_mail(app):
 
 
 def test_one_click_stops_a_tutors_mail_about_new_submissions(app, learner, tutor, outbox):
-    staff = signed_in(app, tutor)
+    staff = sign_in(app, tutor)
     assert staff.post("/tutor/settings", data={"new_submissions": "instant"}).status_code == 302
-    submit(signed_in(app, learner))
+    submit(sign_in(app, learner))
     [mail] = mails_to(outbox, tutor.email)
     path = opt_out_path(mail)
 
@@ -65,24 +59,24 @@ def test_one_click_stops_a_tutors_mail_about_new_submissions(app, learner, tutor
     assert done.status_code == 200 and "no more of these mails" in done.get_data(as_text=True)
     assert anonymous.post(path, data=ONE_CLICK).status_code == 200  # a second click changes nothing
     assert re.search(r'<input checked [^>]*value="off"', staff.get("/tutor/").get_data(as_text=True))
-    submit(signed_in(app, learner), module="practice")
+    submit(sign_in(app, learner), module="practice")
     assert len(mails_to(outbox, tutor.email)) == 1
 
 
 def test_the_submissions_digest_names_an_opt_out_that_stops_it(app, learner, tutor, outbox):
-    submit(signed_in(app, learner))  # tutors hear of new work in a daily digest by default
+    submit(sign_in(app, learner))  # tutors hear of new work in a daily digest by default
     send_mail(app)
     [digest] = mails_to(outbox, tutor.email)
     assert "digest of new submissions" in digest["Subject"]
     path = opt_out_path(digest)
     assert "Stop this daily digest" in digest.get_content()
     assert app.test_client().post(path, data=ONE_CLICK).status_code == 200
-    assert re.search(r'<input checked [^>]*value="off"', signed_in(app, tutor).get("/tutor/").get_data(as_text=True))
+    assert re.search(r'<input checked [^>]*value="off"', sign_in(app, tutor).get("/tutor/").get_data(as_text=True))
 
 
 def test_the_forum_digest_opt_out_stops_the_digest_and_drops_what_was_held(app, learner, other_learner, make_thread,
                                                                           make_reply, outbox):
-    follower = signed_in(app, learner)
+    follower = sign_in(app, learner)
     assert follower.post("/modules/basics/forum/follow", data={"mode": "daily"}).status_code == 303
     thread_id, _ = make_thread(other_learner, title="Depot charging at night")
     send_mail(app)

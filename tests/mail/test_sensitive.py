@@ -14,7 +14,7 @@ from courseware.core.mail import MailError, PermanentMailError
 from courseware.core.site import current_site
 from courseware.core.time import utcnow
 from courseware.extensions import db
-from tests.conftest import login
+from tests.conftest import sign_in
 
 RESET_LINK = re.compile(r"http://localhost/reset-password/\S+")
 MAIL_LOG = "courseware.core.mail.transports"
@@ -111,8 +111,7 @@ def test_the_admin_outbox_never_shows_a_secret(app, admin, learner):
         queue_mail(learner.email, "Your assignment: passed", "The feedback: WELL-ARGUED")
         db.session.commit()
         deliver_outbox(current_site(), transport=Refusing(MailError("451 4.3.0 try again later")))
-    client = app.test_client()
-    login(client, admin)
+    client = sign_in(app, admin)
     html = client.get("/admin/outbox/").get_data(as_text=True)
     assert "Reset your password" in html and "SECRET" not in html and "carries a secret" in html
     assert "WELL-ARGUED" in html  # the text of an ordinary message helps the admin see what is stuck

@@ -18,7 +18,7 @@ from courseware.core.time import utcnow
 from courseware.extensions import db
 from courseware.forums.models import Thread
 from tests.assignments.conftest import BODY
-from tests.conftest import login
+from tests.conftest import sign_in
 from tests.factories import make_user
 
 from .conftest import ACCEPT, DROP, REFUSE, REJECT
@@ -33,12 +33,6 @@ LATER = timedelta(days=3)  # past every retry delay
 def app(make_app, smtp_server):
     """The site at BASE_URL, sending through the test SMTP server."""
     return make_app(BASE_URL=BASE_URL, SERVER_NAME=None, **smtp_server.settings())
-
-
-def signed_in(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 def mail_send(app):
@@ -76,15 +70,15 @@ def by_subject(messages, text):
 def test_what_arrives_carries_the_headers_mail_systems_trust(app, smtp_server, learner, other_learner, tutor):
     """Does every message carry Date, a Message-ID on the site's domain and Auto-Submitted, and do
     notifications and digests (not personal mail) carry a working one-click List-Unsubscribe?"""
-    author = signed_in(app, learner)
+    author = sign_in(app, learner)
     author.post("/modules/basics/forum/", data={"title": "Depot charging", "body": "Who charges buses at night?"})
     with app.app_context():
         thread_id = db.session.scalar(select(Thread.id).where(Thread.title == "Depot charging"))
     with app.app_context():
         follower = make_user(email="follower@region.example", name="Fiona Follower")
-    signed_in(app, follower).post("/modules/basics/forum/follow", data={"mode": "daily"})
-    signed_in(app, tutor).post("/tutor/settings", data={"new_submissions": "instant"})
-    replier = signed_in(app, other_learner)
+    sign_in(app, follower).post("/modules/basics/forum/follow", data={"mode": "daily"})
+    sign_in(app, tutor).post("/tutor/settings", data={"new_submissions": "instant"})
+    replier = sign_in(app, other_learner)
     replier.post(f"/modules/basics/forum/{thread_id}/", data={"body": "We do, with a timetable."})
     author.post("/modules/basics/assignment/", data={"body": BODY}, content_type="multipart/form-data")
     app.test_client().post("/reset-password", data={"email": learner.email})
@@ -120,7 +114,7 @@ def test_what_arrives_carries_the_headers_mail_systems_trust(app, smtp_server, l
         response = app.test_client().post(link, data=ONE_CLICK)
         assert response.status_code == 200 and "no more of these mails" in response.get_data(as_text=True)
     replier.post(f"/modules/basics/forum/{thread_id}/", data={"body": "And at the depot in the morning."})
-    signed_in(app, other_learner).post("/modules/practice/assignment/", data={"body": BODY},
+    sign_in(app, other_learner).post("/modules/practice/assignment/", data={"body": BODY},
                                        content_type="multipart/form-data")
     assert mail_send(app).exit_code == 0
     assert len(smtp_server.messages) == len(received)  # the author, the tutor and the follower hear no more

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import event, select
+import pytest
+from sqlalchemy import select
 
 from courseware.core.time import utcnow
 from courseware.core.site import current_site
@@ -18,37 +19,31 @@ from courseware.extensions import db
 from courseware.forums import queries
 from courseware.forums import service as forum_service
 from courseware.forums.models import Thread
-from tests.conftest import login
 
 
-def plans(app, call) -> list[str]:
-    """The plan of every SELECT that `call()` sends, one text per statement."""
-    sent = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT"):
-            sent.append((statement, parameters))
-
-    with app.app_context():
-        engine = db.engine
-        event.listen(engine, "before_cursor_execute", record)
-        try:
-            call()
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
-        raw = db.session.connection().connection.dbapi_connection
-        cursor = raw.cursor()
-        texts = []
-        for statement, parameters in sent:
-            if engine.dialect.name == "postgresql":
-                cursor.execute("SET LOCAL enable_seqscan = off")
-                cursor.execute("SET LOCAL enable_sort = off")
-                cursor.execute("EXPLAIN " + statement, parameters)
-            else:
-                cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)
-            texts.append("\n".join(str(row[-1]) for row in cursor.fetchall()))
-        db.session.rollback()
-        return texts
+@pytest.fixture
+def plans(app, count_queries):
+    """`plans(call)`: the plan of every SELECT that `call()` sends, one text per statement."""
+    def explain(call) -> list[str]:
+        with app.app_context():
+            with count_queries() as sent:
+                call()
+            raw = db.session.connection().connection.dbapi_connection
+            cursor = raw.cursor()
+            texts = []
+            for statement, parameters in zip(sent.statements, sent.parameters):
+                if not statement.lstrip().upper().startswith("SELECT"):
+                    continue
+                if db.engine.dialect.name == "postgresql":
+                    cursor.execute("SET LOCAL enable_seqscan = off")
+                    cursor.execute("SET LOCAL enable_sort = off")
+                    cursor.execute("EXPLAIN " + statement, parameters)
+                else:
+                    cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)
+                texts.append("\n".join(str(row[-1]) for row in cursor.fetchall()))
+            db.session.rollback()
+            return texts
+    return explain
 
 
 def sorts(plan: str) -> bool:
@@ -56,11 +51,11 @@ def sorts(plan: str) -> bool:
     return "TEMP B-TREE FOR ORDER BY" in plan or re.search(r"^\s*(->\s*)?Sort\b", plan, re.M) is not None
 
 
-def test_grading_queue_reads_the_queue_index_in_order(app):
+def test_grading_queue_reads_the_queue_index_in_order(plans):
     """Do the default queue, the "any status" queue and the module filter walk an index in queue
     order (so a page stops after 51 rows) and probe newer versions by index?"""
     for filters in (QueueFilters(), QueueFilters(status=ALL), QueueFilters(module="basics")):
-        [plan] = plans(app, lambda: grading_queue(current_site(), get_course(), filters, utcnow()))
+        [plan] = plans(lambda: grading_queue(current_site(), get_course(), filters, utcnow()))
         assert "ix_submission_status_submitted_id" in plan or "ix_submission_submitted_id" in plan, plan
         # The probe for a newer version: by the learner's rows (unique (user, module, version), or user_id).
         assert re.search(r"uq_submission_user_module_version|sqlite_autoindex_submission|ix_submission_user_id",
@@ -68,16 +63,16 @@ def test_grading_queue_reads_the_queue_index_in_order(app):
         assert not sorts(plan), plan
 
 
-def test_organisation_list_and_filter_use_the_organisation_index(app):
+def test_organisation_list_and_filter_use_the_organisation_index(plans):
     """Is the list of organisations read in order from an index, and does the organisation filter
     find its learners through it?"""
-    [plan] = plans(app, learner_organisations)
+    [plan] = plans(learner_organisations)
     assert "ix_user_organisation_role" in plan and not sorts(plan), plan
-    [plan] = plans(app, lambda: grading_queue(current_site(), get_course(), QueueFilters(organisation="City of Utrecht"), utcnow()))
+    [plan] = plans(lambda: grading_queue(current_site(), get_course(), QueueFilters(organisation="City of Utrecht"), utcnow()))
     assert "ix_user_organisation_role" in plan or "ix_submission_status_submitted_id" in plan, plan
 
 
-def test_thread_list_and_thread_page_read_their_indexes(app, learner):
+def test_thread_list_and_thread_page_read_their_indexes(app, learner, plans):
     """Does the thread list read (module, pinned, last activity) in order, without counting posts,
     and the thread page the posts of one thread by (thread_id, id)?"""
     with app.app_context():
@@ -89,30 +84,26 @@ def test_thread_list_and_thread_page_read_their_indexes(app, learner):
     def thread_list():
         queries.thread_page("basics", db.session.merge(viewer), 1)
 
-    count, page = plans(app, thread_list)[-2:]     # after loading the viewer
+    count, page = plans(thread_list)[-2:]     # after loading the viewer
     assert "ix_forum_thread_module_activity" in count + page
     assert "ix_forum_thread_module_activity" in page and "forum_post" not in page, page
-    count, posts = plans(app, lambda: queries.post_page(db.session.merge(thread), 1, None))[-2:]
+    count, posts = plans(lambda: queries.post_page(db.session.merge(thread), 1, None))[-2:]
     assert "ix_forum_post_thread_created" in count, count
     assert "ix_forum_post_thread_created" in posts and not sorts(posts), posts
 
 
-def test_queue_shows_only_the_latest_sent_version(app, client, learner, tutor):
+def test_queue_shows_only_the_latest_sent_version(app, learner, tutor, signed_in):
     """After v1 and v2 were both sent back for revision and v3 is a draft, does the queue list v2
     alone, under every filter that matches it, and nothing as waiting?"""
+    learner_client, tutor_client = signed_in(learner), signed_in(tutor)
     for body in ("First version", "Second version"):
-        login(client, learner)
-        assert client.post("/modules/basics/assignment/", data={"body": body}).status_code == 302
+        assert learner_client.post("/modules/basics/assignment/", data={"body": body}).status_code == 302
         with app.app_context():
             latest = db.session.scalar(select(Submission.id).where(Submission.user_id == learner.id)
                                        .order_by(Submission.version.desc()).limit(1))
-        client.post("/logout")
-        login(client, tutor)
-        assert client.post(f"/tutor/submissions/{latest}/", data={"decision": "revise",
-                                                                   "feedback": "Say more."}).status_code == 302
-        client.post("/logout")
-    login(client, learner)
-    assert client.post("/modules/basics/assignment/", data={"body": "Third, unfinished",
+        assert tutor_client.post(f"/tutor/submissions/{latest}/", data={"decision": "revise",
+                                                                         "feedback": "Say more."}).status_code == 302
+    assert learner_client.post("/modules/basics/assignment/", data={"body": "Third, unfinished",
                                                              "save_draft": "1"}).status_code == 302
     with app.app_context():
         versions = {row.version: row.status for row in db.session.scalars(

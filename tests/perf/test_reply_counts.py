@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 
+import pytest
 from sqlalchemy import func, select
 
 from courseware.core.site import current_site
@@ -14,7 +15,6 @@ from courseware.demo import generate
 from courseware.extensions import db
 from courseware.forums import service
 from courseware.forums.models import Post, Thread
-from tests.conftest import login
 from tests.factories import make_user
 
 FORUM = "/modules/basics/forum/"
@@ -52,25 +52,23 @@ def reply_ids(app, thread_id: int, author_id: int) -> list[int]:
 
 
 def test_reply_count_matches_the_visible_replies_after_a_mix_of_operations(
-        app, client, learner, other_learner, tutor, login_as):
+        app, learner, other_learner, tutor, signed_in):
     """After replies, deletions, hiding, restoring, hiding a deleted post's neighbour and deleting a
     hidden post, does the thread list show exactly the visible replies, as stored in reply_count?"""
-    login_as(learner)
+    client = signed_in(learner)
     response = client.post(FORUM, data={"title": "Counting replies", "body": "Opening post"})
     assert response.status_code == 303
     thread_id = int(re.search(r"/forum/(\d+)/", response.headers["Location"]).group(1))
     for n in range(3):
         assert client.post(thread_url(thread_id), data={"body": f"Mine {n}"}).status_code == 303
-    client.post("/logout")
-    login_as(other_learner)
+    client = signed_in(other_learner)
     for n in range(3):
         assert client.post(thread_url(thread_id), data={"body": f"Theirs {n}"}).status_code == 303
     assert counts(app, thread_id) == (6, 6)
 
     mine = reply_ids(app, thread_id, learner.id)
     theirs = reply_ids(app, thread_id, other_learner.id)
-    client.post("/logout")
-    login_as(learner)
+    client = signed_in(learner)
     assert client.post(post_url(thread_id, mine[0], "delete")).status_code == 303
     assert counts(app, thread_id) == (5, 5)
     with app.app_context():
@@ -78,8 +76,7 @@ def test_reply_count_matches_the_visible_replies_after_a_mix_of_operations(
     assert client.post(post_url(thread_id, opening, "delete")).status_code == 303   # not a reply
     assert counts(app, thread_id) == (5, 5)
 
-    client.post("/logout")
-    login_as(tutor)
+    client = signed_in(tutor)
     for post_id in (theirs[0], theirs[1], mine[1]):
         assert client.post(post_url(thread_id, post_id, "hide"), data={"reason": "Off topic"}).status_code == 303
     assert counts(app, thread_id) == (2, 2)
@@ -87,8 +84,7 @@ def test_reply_count_matches_the_visible_replies_after_a_mix_of_operations(
     assert client.post(post_url(thread_id, theirs[1], "restore")).status_code == 303  # not hidden: no change
     assert counts(app, thread_id) == (3, 3)
 
-    client.post("/logout")
-    login_as(learner)
+    client = signed_in(learner)
     # A hidden post deleted by its author was not counted and still is not.
     assert client.post(post_url(thread_id, mine[1], "delete")).status_code == 303
     assert counts(app, thread_id) == (3, 3)
@@ -99,9 +95,9 @@ def test_reply_count_matches_the_visible_replies_after_a_mix_of_operations(
     assert listed_replies(html, "Counting replies") == 4
 
 
-def test_sending_the_same_reply_form_twice_counts_once(app, client, learner, login_as):
+def test_sending_the_same_reply_form_twice_counts_once(app, learner, signed_in):
     """A double click stores one reply: is it counted once?"""
-    login_as(learner)
+    client = signed_in(learner)
     response = client.post(FORUM, data={"title": "Double click", "body": "Opening"})
     thread_id = int(re.search(r"/forum/(\d+)/", response.headers["Location"]).group(1))
     for _ in range(2):
@@ -109,7 +105,8 @@ def test_sending_the_same_reply_form_twice_counts_once(app, client, learner, log
     assert counts(app, thread_id) == (1, 1)
 
 
-def test_concurrent_replies_are_all_counted(app, learner):
+@pytest.mark.scale
+def test_concurrent_replies_are_all_counted(app, learner, signed_in):
     """Eight people replying to one thread at the same moment: is every reply counted (no lost update)?"""
     people, each = 8, 4
     with app.app_context():
@@ -118,14 +115,14 @@ def test_concurrent_replies_are_all_counted(app, learner):
                                        "Busy thread", "Reply here")
         db.session.commit()
         thread_id = opening.thread_id
+    clients = [signed_in(author) for author in authors]
     start = threading.Barrier(people)
     statuses: list[int] = []
     errors: list[str] = []
 
     def person(i: int) -> None:
         try:
-            client = app.test_client()
-            login(client, authors[i])
+            client = clients[i]
             start.wait(timeout=30)
             for n in range(each):
                 statuses.append(client.post(thread_url(thread_id), data={"body": f"Reply {i}.{n}"}).status_code)
@@ -142,6 +139,7 @@ def test_concurrent_replies_are_all_counted(app, learner):
     assert counts(app, thread_id) == (people * each, people * each)
 
 
+@pytest.mark.scale
 def test_demo_data_sets_reply_counts(app):
     """Does the demo generator (bulk inserts, not the service) leave every thread's count right?"""
     with app.app_context():

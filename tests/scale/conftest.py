@@ -42,7 +42,7 @@ def server_env(database_url: str, instance: Path, **extra: str) -> dict[str, str
         "ARGON2_MEMORY_COST": "1024",
         "ARGON2_PARALLELISM": "1",
         "RATELIMIT_STORAGE_URI": "memory://",
-        "BASE_URL": "http://127.0.0.1",
+        "BASE_URL": "http://127.0.0.1",   # required in production mode; the suite's value, not the caller's
     })
     env.update(extra)
     return env

@@ -1,6 +1,7 @@
 """`flask demo-data`: a realistic synthetic population, written in bulk, never mixed into real data by accident."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from courseware.accounts.models import Role, User
@@ -14,6 +15,8 @@ from courseware.extensions import db
 from courseware.forums.models import Post, Thread
 from tests.factories import make_user
 
+pytestmark = pytest.mark.scale
+
 LEARNERS = 200
 
 
@@ -21,7 +24,7 @@ def _demo(runner, *args: str):
     return runner.invoke(args=["demo-data", "--learners", str(LEARNERS), "--seed", "7", *args])
 
 
-def test_demo_data_creates_a_whole_course_population(app, runner, client):
+def test_demo_data_creates_a_whole_course_population(app, runner, signed_in):
     """Are there learners from many organisations with European names, progress at every stage, forum
     threads with posts, submissions in every state with grades, and certificates they really earned?"""
     result = _demo(runner)
@@ -67,8 +70,7 @@ def test_demo_data_creates_a_whole_course_population(app, runner, client):
         holder = db.session.get(User, certificates[0].user_id).email
 
     # A demo learner signs in with the documented password and sees their certificate.
-    assert client.post("/login", data={"email": holder, "password": DEMO_PASSWORD}).status_code == 302
-    assert "/verify/" in client.get("/certificate/").get_data(as_text=True)
+    assert "/verify/" in signed_in(holder, DEMO_PASSWORD).get("/certificate/").get_data(as_text=True)
 
 
 def test_demo_data_refuses_a_database_with_real_accounts(app, runner, learner):
@@ -85,13 +87,12 @@ def test_demo_data_refuses_a_database_with_real_accounts(app, runner, learner):
         assert db.session.scalar(select(func.count(User.id)).where(User.email.like(f"%@{DEMO_DOMAIN}"))) > LEARNERS
 
 
-def test_the_app_keeps_working_after_demo_data(app, runner):
+def test_the_app_keeps_working_after_demo_data(app, runner, signed_in):
     """Can new accounts, threads and submissions still be created (the id sequences moved on)?"""
     assert _demo(runner).exit_code == 0
     with app.app_context():
         user = make_user(email="after@city.example")
-    client = app.test_client()
-    client.post("/login", data={"email": user.email, "password": "correct horse battery"})
+    client = signed_in(user)
     assert client.post("/modules/basics/forum/", data={"title": "After the demo", "body": "Hello"}).status_code == 303
     assert client.post("/modules/basics/assignment/", data={"body": "My answer"}).status_code == 302
     # Adding more demo learners to a demo database is allowed; it only refuses real accounts... which now exist.

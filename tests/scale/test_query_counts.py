@@ -2,10 +2,13 @@
 benchmark times, at a small demo population and again after ten times as many learners joined."""
 from __future__ import annotations
 
+import pytest
 from courseware.courses.content import get_course
 from courseware.core.site import current_site
 from courseware.demo import generate
 from courseware.demo.pages import count_page_queries, pick_sample
+
+pytestmark = pytest.mark.scale
 
 MAX_QUERIES = 10
 

@@ -8,6 +8,8 @@ from tests.factories import make_user
 
 from .conftest import Browser, gunicorn, server_env
 
+pytestmark = pytest.mark.scale
+
 REDIS_URL = "redis://127.0.0.1:6379/15"   # a database number of its own, emptied before and after
 
 

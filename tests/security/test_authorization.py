@@ -1,22 +1,27 @@
 """Every route of the URL map, visited as anonymous, learner, other learner, tutor and admin.
 
-The table below states the expected answer for each endpoint; it is checked against the URL
-map, so a new route without a rule fails this test until someone decides who may use it.
+The tables below state the expected answer for each endpoint; they are checked against the URL
+map, so a new route without a rule fails this test until someone decides who may use it. Every
+POST sends a valid request (VALID_POSTS), so an allowed role must get the answer that request
+deserves (a redirect to the right page, 409, 422...), not merely "anything but 403".
 Columns: anonymous, learner (the owner of the objects in the URL), other learner, tutor, admin.
 """
 from __future__ import annotations
 
 import io
+import re
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
 
+from courseware.assignments.models import Submission
 from courseware.certificates.models import Certificate
 from courseware.extensions import db
 from courseware.forums.models import Post, PostReport
 from tests.certificates.helpers import (ANSWER, FIXTURE, complete_units, grade, latest_submission_id,
                                         submit_assignment, write_posts)
-from tests.conftest import login
+from tests.factories import DEFAULT_PASSWORD, make_user
 
 ROLES = ("anonymous", "learner", "other", "tutor", "admin")
 LOGIN = "login"          # redirected to /login?next=...
@@ -64,49 +69,135 @@ GET_RULES = {
     "admin.certificate_list": ADMIN, "admin.certificate_detail": ADMIN, "admin.certificate_register": ADMIN,
 }
 
-# For POST only the refusals are checked: who is sent to sign in and who is refused. The
-# allowed roles' answers depend on the data sent and are covered by each feature's tests.
-ANY_SIGNED_IN = (LOGIN, None, None, None, None)
+class To:
+    """A redirect answer: this status, to a path matching `path` (a regular expression; the query
+    string and the fragment aside)."""
+
+    def __init__(self, status: int, path: str):
+        self.status, self.path = status, path
+
+    def __repr__(self) -> str:
+        return f"{self.status} to {self.path}"
+
+
+HOME, THREAD, POST = To(302, "/"), r"/modules/basics/forum/\d+/", r"/modules/basics/forum/\d+/posts/\d+/"
+ANY_SIGNED_IN_303 = {
+    "forums.thread_list": To(303, THREAD), "forums.thread": To(303, POST),
+    "forums.follow_module": To(303, "/modules/basics/forum/"), "forums.follow_thread": To(303, THREAD),
+    "forums.notification_settings": To(303, "/forum/notifications/"),
+}
+MODERATE = To(303, POST)
+
+# For POST, every role sends a valid request (VALID_POSTS) and must get exactly this answer: the
+# refusals (sign in first, 403) and, for the roles allowed, what the view answers that request with.
 POST_RULES = {
-    "accounts.login": (None,) * 5, "accounts.register": (None,) * 5, "accounts.request_reset": (None,) * 5,
-    "accounts.reset_password": (400,) * 5, "core.unsubscribe": (404,) * 5,
-    "accounts.logout": ANY_SIGNED_IN, "accounts.account": ANY_SIGNED_IN,
-    "accounts.sign_out_everywhere": ANY_SIGNED_IN, "privacy.delete_account": ANY_SIGNED_IN,
-    "forums.thread_list": ANY_SIGNED_IN, "forums.thread": ANY_SIGNED_IN,
-    "forums.follow_module": ANY_SIGNED_IN, "forums.follow_thread": ANY_SIGNED_IN,
-    "forums.notification_settings": ANY_SIGNED_IN,
-    "forums.report_post": (LOGIN, 403, None, 403, 403),
-    "forums.edit_post": (LOGIN, None, 403, 403, 403), "forums.delete_post": (LOGIN, None, 403, 403, 403),
-    "forums.hide_post": (LOGIN, 403, 403, None, None),
-    "forums.restore_post": (LOGIN, 403, 403, None, None),
-    "forums.moderate_thread": (LOGIN, 403, 403, None, None),
-    "forums.resolve_report": (LOGIN, 403, 403, None, None),
-    "courses.complete_unit": (LOGIN, None, None, 403, 403),
-    "assignments.assignment_page": (LOGIN, None, None, 403, 403),
-    "certificates.certificate_page": (LOGIN, None, None, 403, 403),
-    "assignments.grade": (LOGIN, 403, 403, None, None), "assignments.save_settings": (LOGIN, 403, 403, None, None),
-    "assignments.claim_submission": (LOGIN, 403, 403, None, None),
-    "admin.users": (LOGIN, 403, 403, 403, None),
-    "admin.revoke_certificate": (LOGIN, 403, 403, 403, None),
-    "admin.reissue_certificate": (LOGIN, 403, 403, 403, None),
+    "accounts.login": (HOME,) * 5,             # signs the visitor in; the signed-in are sent home
+    "accounts.register": (HOME,) * 5,
+    "accounts.request_reset": (To(302, "/login"),) * 5,
+    "accounts.reset_password": (400,) * 5, "core.unsubscribe": (404,) * 5,    # forged tokens
+    "accounts.account": (LOGIN,) + (To(302, "/account/"),) * 4,
+    **{endpoint: (LOGIN,) + (answer,) * 4 for endpoint, answer in ANY_SIGNED_IN_303.items()},
+    "forums.report_post": (LOGIN, 403, To(303, POST), 403, 403),
+    "forums.edit_post": (LOGIN, To(303, POST), 403, 403, 403),
+    "forums.delete_post": (LOGIN, To(303, POST), 403, 403, 403),
+    "forums.hide_post": (LOGIN, 403, 403, MODERATE, MODERATE),
+    "forums.restore_post": (LOGIN, 403, 403, MODERATE, MODERATE),
+    "forums.moderate_thread": (LOGIN, 403, 403, To(303, THREAD), To(303, THREAD)),
+    "forums.resolve_report": (LOGIN, 403, 403, To(303, "/forum/moderation/"), To(303, "/forum/moderation/")),
+    "courses.complete_unit": (LOGIN, To(302, "/modules/basics/second-unit/"), To(302, "/modules/basics/second-unit/"),
+                              403, 403),
+    # The owner has passed this module already: nothing more to send (409); the other learner submits.
+    "assignments.assignment_page": (LOGIN, 409, To(302, "/modules/basics/assignment/"), 403, 403),
+    # The owner's certificate was issued (sent back to it); the other learner has not earned one (422).
+    "certificates.certificate_page": (LOGIN, To(302, "/certificate/"), 422, 403, 403),
+    "assignments.grade": (LOGIN, 403, 403, To(302, "/tutor/"), To(302, "/tutor/")),
+    "assignments.save_settings": (LOGIN, 403, 403, To(302, "/tutor/"), To(302, "/tutor/")),
+    "assignments.claim_submission": (LOGIN, 403, 403, To(303, r"/tutor/submissions/\d+/"),
+                                     To(303, r"/tutor/submissions/\d+/")),
+    "admin.users": (LOGIN, 403, 403, 403, To(302, "/admin/users/")),
+    "admin.revoke_certificate": (LOGIN, 403, 403, 403, To(302, r"/admin/certificates/\d+/")),
+    "admin.reissue_certificate": (LOGIN, 403, 403, 403, To(302, r"/admin/certificates/\d+/")),
+    # Ending the session: checked one role at a time by test_session_ending_posts.
+    "accounts.logout": (LOGIN,) + (HOME,) * 4,
+    "accounts.sign_out_everywhere": (LOGIN,) + (To(302, "/login"),) * 4,
+    "privacy.delete_account": (LOGIN,) + (HOME,) * 4,
+}
+SESSION_ENDING = ("accounts.logout", "accounts.sign_out_everywhere", "privacy.delete_account")
+NEW_PASSWORD = "another long password"
+
+
+def _newest(model, *where):
+    with db.session.no_autoflush:
+        return db.session.scalar(select(model).where(*where).order_by(model.id.desc()).limit(1))
+
+
+def _lock(world) -> str:
+    return str(_newest(Submission, Submission.id == world["args"]["submission_id"]).lock_version)
+
+
+# What a person allowed to use each form would send: a valid request. Each takes the world and the
+# role's user, and reads the current state where the form would show it (the grading page's counter).
+VALID_POSTS = {
+    "accounts.login": lambda world, user: {"email": world["users"]["learner"].email, "password": DEFAULT_PASSWORD},
+    "accounts.register": lambda world, user: {"name": "Nina New", "email": "nina@city.example",
+                                              "organisation": "City of Ghent", "password": NEW_PASSWORD,
+                                              "confirm": NEW_PASSWORD},
+    "accounts.request_reset": lambda world, user: {"email": world["users"]["learner"].email},
+    "accounts.reset_password": lambda world, user: {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    "core.unsubscribe": lambda world, user: {},
+    "accounts.account": lambda world, user: {"current_password": DEFAULT_PASSWORD, "password": NEW_PASSWORD,
+                                             "confirm": NEW_PASSWORD},
+    "forums.thread_list": lambda world, user: {"title": "A new question", "body": "Who pays for the grid link?"},
+    "forums.thread": lambda world, user: {"body": "A reply, with **Markdown**."},
+    "forums.follow_module": lambda world, user: {"mode": "instant"},
+    "forums.follow_thread": lambda world, user: {"mode": "daily"},
+    "forums.notification_settings": lambda world, user: {"scope": "own-threads", "mode": "off"},
+    "forums.report_post": lambda world, user: {"reason": "This reads like an advertisement."},
+    "forums.edit_post": lambda world, user: {"body": "Edited within the half hour."},
+    "forums.delete_post": lambda world, user: {},
+    "forums.hide_post": lambda world, user: {"reason": "Off topic."},
+    "forums.restore_post": lambda world, user: {},
+    "forums.moderate_thread": lambda world, user: {},
+    "forums.resolve_report": lambda world, user: {},
+    "courses.complete_unit": lambda world, user: {},
+    "assignments.assignment_page": lambda world, user: {"body": ANSWER},
+    "certificates.certificate_page": lambda world, user: {},
+    "assignments.grade": lambda world, user: {"decision": "pass", "feedback": "Still a pass, on a second reading.",
+                                              "lock": _lock(world)},
+    "assignments.save_settings": lambda world, user: {"new_submissions": "instant"},
+    "assignments.claim_submission": lambda world, user: {},
+    "admin.users": lambda world, user: {"user_id": world["users"]["learner"].id, "action": "reset"},
+    "admin.revoke_certificate": lambda world, user: {"reason": "The assignment was not the learner's own work."},
+    "admin.reissue_certificate": lambda world, user: {"name": "Lena L. Learner", "organisation": "City of Utrecht",
+                                                      "note": "The middle initial was missing."},
+    "accounts.logout": lambda world, user: {},
+    "accounts.sign_out_everywhere": lambda world, user: {},
+    "privacy.delete_account": lambda world, user: {"password": DEFAULT_PASSWORD},
+}
+# URL values read from the current state: a correction issues a new certificate version, and only the
+# newest version can be revoked.
+CURRENT_ARGS = {
+    "admin.revoke_certificate": lambda world: {"certificate_id": _newest(
+        Certificate, Certificate.user_id == world["users"]["learner"].id).id},
 }
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
 
 
 @pytest.fixture
-def world(app, client, learner, other_learner, tutor, admin):
+def world(app, learner, other_learner, tutor, admin, signed_in):
     """Objects owned by `learner` (a thread, a post, a submission with a file, a certificate)."""
-    login(client, learner)
+    client = signed_in(learner)
     for module in FIXTURE:
         complete_units(client, module)
         write_posts(client, module, FIXTURE[module][1])
     response = client.post("/modules/basics/assignment/", content_type="multipart/form-data",
                            data={"body": ANSWER, "attachment": (io.BytesIO(PNG), "plan.png")})
-    assert response.status_code in (302, 303)
+    assert response.status_code == 302
     submit_assignment(client, "practice")
+    tutor_client = signed_in(tutor)
     for module in FIXTURE:
-        grade(app, tutor, latest_submission_id(app, learner.id, module))
-    assert client.post("/certificate/").status_code in (302, 303)
+        grade(tutor_client, latest_submission_id(app, learner.id, module))
+    assert client.post("/certificate/").status_code == 302
     with app.app_context():
         post = db.session.scalar(select(Post).where(Post.author_id == learner.id).order_by(Post.id))
         db.session.add(PostReport(post_id=post.id, reporter_id=other_learner.id, reason="test"))
@@ -121,70 +212,91 @@ def world(app, client, learner, other_learner, tutor, admin):
             "users": {"learner": learner, "other": other_learner, "tutor": tutor, "admin": admin}}
 
 
-def _url(rule, world) -> str:
+def _url(app, rule, world) -> str:
     args = world["static"] if rule.endpoint == "static" else world["args"]
+    if rule.endpoint in CURRENT_ARGS:
+        with app.app_context():
+            args = {**args, **CURRENT_ARGS[rule.endpoint](world)}
     values = {name: args[name] for name in rule.arguments}
     return rule.build(values, append_unknown=False)[1]
 
 
-def _client(app, world, role):
-    client = app.test_client()
-    if role != "anonymous":
-        login(client, world["users"][role])
-    return client
+def _post_data(app, endpoint, world, role) -> dict:
+    with app.app_context():
+        return VALID_POSTS[endpoint](world, world["users"].get(role))
+
+
+def _client(app, world, role, signed_in):
+    return app.test_client() if role == "anonymous" else signed_in(world["users"][role])
 
 
 def _check(response, expected, where):
-    if expected is None:
-        assert response.status_code not in (403, 500), where
-        assert not (response.status_code == 302 and "/login" in response.headers.get("Location", "")), where
-    elif expected == LOGIN:
-        assert response.status_code == 302 and "/login?next=" in response.headers["Location"], where
+    location = response.headers.get("Location", "")
+    if expected == LOGIN:
+        assert response.status_code == 302 and "/login?next=" in location, \
+            f"{where}: got {response.status_code} {location}"
     elif expected == REDIRECT:
-        assert response.status_code == 302 and "/login" not in response.headers["Location"], where
+        assert response.status_code == 302 and "/login" not in location, f"{where}: got {response.status_code}"
+    elif isinstance(expected, To):
+        assert (response.status_code, bool(re.fullmatch(expected.path, urlsplit(location).path))) == (
+            expected.status, True), f"{where}: expected {expected!r}, got {response.status_code} {location}"
     else:
         assert response.status_code == expected, f"{where}: got {response.status_code}"
 
 
 def test_every_route_has_a_rule(app):
+    """Does every GET and POST of the URL map have a rule, and every POST rule a valid request to send?"""
     missing = []
     for rule in app.url_map.iter_rules():
         methods = rule.methods - {"HEAD", "OPTIONS"}
         if "GET" in methods and rule.endpoint not in GET_RULES:
             missing.append(f"GET {rule.rule} ({rule.endpoint})")
-        if "POST" in methods and rule.endpoint not in POST_RULES:
+        if "POST" in methods and (rule.endpoint not in POST_RULES or rule.endpoint not in VALID_POSTS):
             missing.append(f"POST {rule.rule} ({rule.endpoint})")
     assert not missing, "routes without an access rule: " + ", ".join(missing)
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_access_matrix(app, world, role):
+def test_access_matrix(app, world, role, signed_in):
+    """Does every page answer each role as the tables say, and every form, sent a valid request,
+    answer exactly as the tables say (the refusals, and what the allowed roles are answered)?"""
     column = ROLES.index(role)
-    client = _client(app, world, role)
+    client = _client(app, world, role, signed_in)
     failures = []
     # Deleting a post last, so the other checks still find it.
     rules = sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint == "forums.delete_post", r.rule))
     for method in ("GET", "POST"):
         for rule in rules:
-            if method not in rule.methods:
+            if method not in rule.methods or method == "POST" and rule.endpoint in SESSION_ENDING:
                 continue
             table = GET_RULES if method == "GET" else POST_RULES
-            if rule.endpoint not in table or rule.endpoint in ("accounts.logout", "accounts.sign_out_everywhere",
-                                                               "privacy.delete_account") and method == "POST":
-                continue
-            url = _url(rule, world)
-            response = client.open(url, method=method, data={} if method == "POST" else None)
+            url = _url(app, rule, world)
+            if role == "anonymous":
+                client = app.test_client()    # signing in or up must not carry over to the next request
+            data = _post_data(app, rule.endpoint, world, role) if method == "POST" else None
+            response = client.open(url, method=method, data=data)
             try:
                 _check(response, table[rule.endpoint][column], f"{method} {url} as {role}")
             except AssertionError as e:
                 failures.append(str(e).split("\n")[0])
             if role != "anonymous" and client.get("/account/").status_code != 200:
-                client = _client(app, world, role)  # an action signed us out; sign in again
+                failures.append(f"{method} {url} as {role} signed the user out")
+                client = _client(app, world, role, signed_in)
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.parametrize("endpoint", ["accounts.logout", "accounts.sign_out_everywhere", "privacy.delete_account"])
-def test_session_ending_posts_need_sign_in(app, endpoint):
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", SESSION_ENDING)
+def test_session_ending_posts(app, signed_in, endpoint, role):
+    """Signing out, signing out everywhere and deleting the account: is an anonymous visitor sent to sign
+    in, and is each signed-in role answered as the table says and signed out afterwards?"""
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
-    response = app.test_client().post(rule.rule)
-    assert response.status_code == 302 and "/login?next=" in response.headers["Location"]
+    if role == "anonymous":
+        client = app.test_client()
+    else:
+        with app.app_context():
+            user = make_user(role="learner" if role == "other" else role)
+        client = signed_in(user)
+    response = client.post(rule.rule, data=VALID_POSTS[endpoint]({}, None))
+    _check(response, POST_RULES[endpoint][ROLES.index(role)], f"POST {rule.rule} as {role}")
+    assert client.get("/account/").status_code == 302                  # signed out (or never signed in)

@@ -14,7 +14,6 @@ from sqlalchemy import String, Text, func, or_, select
 
 from courseware.extensions import db
 from tests.certificates.helpers import earn_everything
-from tests.conftest import login
 
 XSS = ["<script>alert('x')</script>", "<img src=x onerror=alert(1)>", "\"><svg onload=alert(1)>"]
 PAYLOADS = [
@@ -157,14 +156,16 @@ def hostile_paths(client) -> None:
 
 
 @pytest.fixture
-def populated(app, client, learner, tutor):
+def populated(app, learner, tutor, signed_in):
     """A learner who has done everything, so every page has content and forms."""
-    login(client, learner)
-    earn_everything(app, client, learner, tutor)
-    client.post("/certificate/")
+    client = signed_in(learner)
+    earn_everything(app, client, learner, signed_in(tutor))
+    assert client.post("/certificate/").status_code == 302
     return app
 
 
+# Thousands of requests per role (every form × every payload, every page × every parameter): slow.
+@pytest.mark.slow
 def test_hostile_values_as_anonymous(app):
     client = app.test_client()
     pages = crawl(client, ["/", "/register", "/login", "/reset-password"])
@@ -174,12 +175,11 @@ def test_hostile_values_as_anonymous(app):
     assert_no_nul_stored(app)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["learner", "tutor", "admin"])
-def test_hostile_values_when_signed_in(populated, request, role):
+def test_hostile_values_when_signed_in(populated, request, role, signed_in):
     app = populated
-    user = request.getfixturevalue(role)
-    client = app.test_client()
-    login(client, user)
+    client = signed_in(request.getfixturevalue(role))
     start = ["/", "/modules/basics/forum/", "/account/"]
     start += {"learner": ["/modules/basics/assignment/", "/certificate/"],
               "tutor": ["/tutor/", "/tutor/learners/"],
