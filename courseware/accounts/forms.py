@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from ..core.timezones import zone_names
 
 from .service import MIN_PASSWORD_LENGTH, normalise_email
 
@@ -62,3 +64,17 @@ class ResetPasswordForm(FlaskForm):
 class DeleteAccountForm(FlaskForm):
     password = PasswordField("Your password", description="To confirm it is you.",
                              validators=[DataRequired("Enter your password to delete your account."), Length(max=256)])
+
+
+class TimeZoneForm(FlaskForm):
+    time_zone = SelectField("Your time zone", description="Dates and times on this site and in your mail are shown "
+                            "in this zone.", validate_choice=False,
+                            validators=[DataRequired("Choose your time zone.")])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = [(name, name.replace("_", " ")) for name in zone_names()]
+
+    def validate_time_zone(self, field):
+        if field.data not in zone_names():
+            raise ValidationError("Choose a time zone from the list, for example Europe/Brussels.")

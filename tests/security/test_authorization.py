@@ -11,7 +11,11 @@ import io
 import pytest
 from sqlalchemy import select
 
+from datetime import timedelta
+
 from courseware.certificates.models import Certificate
+from courseware.core.time import utcnow
+from courseware.editions.models import Announcement, Edition, EditionMembership, LiveSession
 from courseware.extensions import db
 from courseware.forums.models import Post, PostReport
 from tests.certificates.helpers import (ANSWER, FIXTURE, complete_units, grade, latest_submission_id,
@@ -60,6 +64,10 @@ GET_RULES = {
     "assignments.queue": STAFF, "assignments.grade": STAFF, "assignments.export_gradebook": STAFF,
     "admin.home": ADMIN, "admin.users": ADMIN, "admin.moderation_log": ADMIN, "admin.outbox": ADMIN,
     "admin.certificate_list": ADMIN, "admin.certificate_detail": ADMIN, "admin.certificate_register": ADMIN,
+    "editions.editions": ADMIN, "editions.edit_edition": ADMIN, "editions.move_learner": ADMIN,
+    "editions.announcements": SIGNED_IN, "editions.sessions": SIGNED_IN, "editions.session_ics": SIGNED_IN,
+    "editions.edit_session": STAFF, "editions.attendance": STAFF,
+    "editions.calendar_feed": (404, 404, 404, 404, 404),    # with a forged token
 }
 
 # For POST only the refusals are checked: who is sent to sign in and who is refused. The
@@ -87,6 +95,15 @@ POST_RULES = {
     "admin.users": (LOGIN, 403, 403, 403, None),
     "admin.revoke_certificate": (LOGIN, 403, 403, 403, None),
     "admin.reissue_certificate": (LOGIN, 403, 403, 403, None),
+    "accounts.set_time_zone": ANY_SIGNED_IN,
+    "editions.editions": (LOGIN, 403, 403, 403, None), "editions.edit_edition": (LOGIN, 403, 403, 403, None),
+    "editions.adopt_learners": (LOGIN, 403, 403, 403, None), "editions.move_learner": (LOGIN, 403, 403, 403, None),
+    "editions.announcements": (LOGIN, 403, 403, None, None),
+    "editions.mark_read": ANY_SIGNED_IN, "editions.dismiss": ANY_SIGNED_IN, "editions.mark_all_read": ANY_SIGNED_IN,
+    "editions.mail_settings": ANY_SIGNED_IN,
+    "editions.sessions": (LOGIN, 403, 403, None, None), "editions.edit_session": (LOGIN, 403, 403, None, None),
+    "editions.cancel_session": (LOGIN, 403, 403, None, None), "editions.attendance": (LOGIN, 403, 403, None, None),
+    "editions.create_calendar_link": ANY_SIGNED_IN, "editions.revoke_calendar_link": ANY_SIGNED_IN,
 }
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
 
@@ -110,13 +127,32 @@ def world(app, client, learner, other_learner, tutor, admin):
         db.session.add(PostReport(post_id=post.id, reporter_id=other_learner.id, reason="test"))
         db.session.commit()
         certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == learner.id))
+        edition, announcement, session = _edition_world(learner, other_learner, tutor)
         args = {"module_slug": "basics", "unit_slug": "first-steps", "thread_id": post.thread_id, "post_id": post.id,
                 "submission_id": latest_submission_id(app, learner.id, "basics"),
                 "certificate_id": certificate.id, "user_id": learner.id, "code": certificate.code,
                 "token": "forged-token", "report_id": db.session.scalar(select(PostReport.id)), "list_id": 1,
-                "filename": "01-basics/images/demand.svg", "action": "pin"}
+                "filename": "01-basics/images/demand.svg", "action": "pin", "edition_id": edition,
+                "announcement_id": announcement, "session_id": session}
     return {"args": args, "static": {"filename": "site.css"},
             "users": {"learner": learner, "other": other_learner, "tutor": tutor, "admin": admin}}
+
+
+def _edition_world(learner, other_learner, tutor) -> tuple[int, int, int]:
+    """An edition holding both learners, an announcement to it and a live session for everyone (ids)."""
+    edition = Edition(name="Spring 2027")
+    db.session.add(edition)
+    db.session.flush()
+    for user in (learner, other_learner):
+        db.session.add(EditionMembership(user_id=user.id, edition_id=edition.id))
+    start = utcnow() - timedelta(hours=1)
+    announcement = Announcement(edition_id=edition.id, title="Welcome", body="Hello", body_html="<p>Hello</p>",
+                                author_id=tutor.id)
+    session = LiveSession(title="Kick-off", starts_at=start, ends_at=start + timedelta(hours=2),
+                          join_url="https://meet.example.org/kick-off", created_by_id=tutor.id)
+    db.session.add_all([announcement, session])
+    db.session.commit()
+    return edition.id, announcement.id, session.id
 
 
 def _url(rule, world) -> str:
