@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..certificates import service as certificates
@@ -15,6 +15,7 @@ from ..core.errors import DomainError
 from ..core.forms import add_error
 from ..core.site import current_site
 from ..core.time import utcnow
+from ..editions.filters import UnknownEdition, parse_edition_filter
 from ..extensions import db
 
 
@@ -93,16 +94,21 @@ def reissue_certificate(certificate_id: int):
 
 @admin_required
 def certificate_register():
+    """Every certificate version; `?edition=<id>` keeps those issued in that edition (`none`: in no edition)."""
+    try:
+        edition = parse_edition_filter(request.args.get("edition"))
+    except UnknownEdition:
+        abort(404)
     out = io.StringIO()
     writer = csv.writer(out)
     site = current_site()
     writer.writerow(["code", "version", "state", "name", "organisation", "email", "course", "course_version",
-                     "awarded_at", "issued_at", "issued_by", "replaces", "replaced_by", "revoked_at",
+                     "edition", "awarded_at", "issued_at", "issued_by", "replaces", "replaced_by", "revoked_at",
                      "revoked_by", "revocation_reason", "pdf_sha256", "verify_url"])
-    for c in certificates.all_certificates():
+    for c in certificates.all_certificates(edition):
         writer.writerow([_cell(v) for v in (
             c.display_code, c.version, c.state, c.learner_name, c.organisation, c.user.email if c.user else "",
-            c.course_title, c.course_version, c.awarded_at.isoformat(), c.issued_at.isoformat(),
+            c.course_title, c.course_version, c.edition_name or "", c.awarded_at.isoformat(), c.issued_at.isoformat(),
             c.issued_by.email if c.issued_by else "", c.replaces.display_code if c.replaces else "",
             c.replaced_by.display_code if c.replaced_by else "",
             c.revoked_at.isoformat() if c.revoked_at else "", c.revoked_by.email if c.revoked_by else "",

@@ -13,18 +13,31 @@ from ..core.search import clean_search
 from ..core.time import utcnow
 from ..courses.content import get_course
 from ..courses.service import course_progress
+from ..editions.filters import EVERYONE, UnknownEdition, filter_choices, parse_edition_filter
+from ..editions.service import all_editions
 from . import learners, stats
 from .charts import TOP_ORGANISATIONS, cohort_charts, learner_charts
 from .next_step import next_step
 
 
 
+def _edition_filter():
+    """`?edition=<id>` (or `none`): (the filter, the select's options, an error message for a wrong value)."""
+    choices = filter_choices(all_editions())
+    try:
+        return parse_edition_filter(request.args.get("edition")), choices, None
+    except UnknownEdition as e:
+        return EVERYONE, choices, e.message
+
+
 @staff_required
 def overview():
     course = get_course()
-    ov = stats.overview(course, utcnow())
+    edition, choices, error = _edition_filter()
+    ov = stats.overview(course, utcnow(), edition)
     return render_template("dashboards/overview.html", course=course, ov=ov, charts=cohort_charts(ov),
-                           top=min(len(ov.organisations), TOP_ORGANISATIONS))
+                           top=min(len(ov.organisations), TOP_ORGANISATIONS), edition=edition,
+                           edition_choices=choices, edition_error=error), 422 if error else 200
 
 
 @staff_required
@@ -36,12 +49,14 @@ def learner_list():
         sort = "name"
     descending = request.args.get("order") == "desc"
     number = request.args.get("page", 1, type=db_int)
-    page = learners.learner_page(course, search, sort, descending, number)
+    edition, choices, error = _edition_filter()
+    page = learners.learner_page(course, search, sort, descending, number, edition)
     if page is None:
         abort(404)
     return render_template("dashboards/learners.html", course=course, page=page, q=search, sort=sort,
                            descending=descending, total_units=sum(len(m.units) for m in course.modules),
-                           percent=learners.percent)
+                           percent=learners.percent, edition=edition, edition_choices=choices,
+                           edition_error=error), 422 if error else 200
 
 
 @staff_required
@@ -56,7 +71,11 @@ def learner_detail(user_id: int):
 
 @staff_required
 def export_progress():
-    body = learners.progress_csv(get_course())
+    try:
+        edition = parse_edition_filter(request.args.get("edition"))
+    except UnknownEdition:
+        abort(404)
+    body = learners.progress_csv(get_course(), edition)
     stamp = utcnow().strftime("%Y-%m-%d")
     # A byte-order mark, so spreadsheet programs read accented names as UTF-8.
     return Response("\ufeff" + body, mimetype="text/csv; charset=utf-8", headers={

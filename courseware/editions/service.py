@@ -203,3 +203,25 @@ def adopt_learners_without_edition(edition: Edition, *, by: User, now: datetime)
             {"user_id": i, "edition_id": edition.id, "joined_at": now} for i in batch])
     log.info("%s learners without an edition joined edition %s (by %s)", len(ids), edition.id, by.id)
     return len(ids)
+
+
+# The certification deadline, for the assignments and certificates views ------------------------
+
+@dataclass(frozen=True)
+class Terms:
+    """What a learner's edition means for submitting and claiming now."""
+
+    edition: Edition | None
+    passed: bool                    # the certification deadline has passed
+    next_edition: Edition | None    # where to ask to go when it has
+
+    @property
+    def deadline(self) -> datetime | None:
+        return self.edition.certification_deadline_at if self.edition else None
+
+
+def terms_of(user_id: int, now: datetime) -> Terms:
+    """One query, and one more only when the deadline has passed."""
+    edition = edition_of(user_id)
+    passed = bool(edition and edition.deadline_passed(now))
+    return Terms(edition, passed, next_edition(edition, now) if passed else None)
