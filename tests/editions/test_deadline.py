@@ -62,6 +62,8 @@ def test_after_the_deadline_learners_still_read_and_discuss(app, admin, learner,
     assert client.get("/modules/basics/first-steps/").status_code == 200
     home = " ".join(client.get("/").get_data(as_text=True).split())
     assert "you can no longer submit assignments or claim the certificate" in home
+    progress = " ".join(client.get("/progress/").get_data(as_text=True).split())
+    assert "The certification deadline of Spring 2027 has passed" in progress
 
 
 def test_after_the_deadline_claiming_is_refused(app, admin, learner, client, monkeypatch):
