@@ -11,7 +11,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import accounts, admin, assignments, certificates, cli, core, courses, dashboards, forums, pages, privacy
+from . import (accounts, admin, assignments, certificates, cli, core, courses, dashboards, editions, forums, pages,
+               privacy)
 from . import config as config_module
 from .core.params import BoundedIntConverter
 from .extensions import csrf, db, limiter, login_manager, migrate
@@ -45,7 +46,7 @@ def _sqlite_savepoint_inside_transaction(conn, name):
 
 # The features, in the order they are set up. Each package's init_app registers its blueprint (every
 # URL is in its blueprint.py) and what it keeps about a person (its personal_data.py).
-FEATURES = (accounts, courses, pages, forums, assignments, certificates, dashboards, admin, privacy)
+FEATURES = (accounts, courses, pages, editions, forums, assignments, certificates, dashboards, admin, privacy)
 
 
 def create_app(config: dict | None = None) -> Flask:

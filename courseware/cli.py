@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(assignments_cli)
     app.cli.add_command(demo_data)
     app.cli.add_command(certificates_cli)
+    app.cli.add_command(sessions_cli)
 
 
 @click.command("create-user")
@@ -213,8 +214,9 @@ def demo_data(learners: int, seed: int, force: bool) -> None:
     click.echo(f"Created {summary.learners} learners in {summary.organisations} organisations, {summary.tutors} tutors "
                f"and 1 admin; {summary.completions} unit completions, {summary.threads} threads and "
                f"{summary.posts} posts, {summary.submissions} submissions with {summary.grades} grades, "
-               f"{summary.certificates} certificates (issued through the certificates service) "
-               f"in {time.monotonic() - started:.0f} s.")
+               f"{summary.certificates} certificates (issued through the certificates service); "
+               f"{summary.editions} editions with {summary.announcements} announcements and {summary.sessions} "
+               f"live sessions, in {time.monotonic() - started:.0f} s.")
     click.echo(f'Every demo account (@{demo.DEMO_DOMAIN}) signs in with the password "{demo.DEMO_PASSWORD}".')
 
 
@@ -249,13 +251,19 @@ def certificates_issue(email: str) -> None:
     from .core.site import current_site
     from .core.time import utcnow
     from .courses.content import get_course
+    from .editions.service import terms_of
 
     user = _account(email, "the learner")
+    now = utcnow()
+    terms = terms_of(user.id, now)
     try:
-        certificate, newly = claim_certificate(current_site(), get_course(), user, utcnow())
+        certificate, newly = claim_certificate(current_site(), get_course(), user, now, deadline=terms.deadline,
+                                               edition=terms.edition)
     except NotEarned as e:
         missing = "; ".join(f"{r.module.title}: {r.label.lower()} ({r.progress})" for r in e.eligibility.missing)
         raise click.ClickException(f"Not earned yet. Missing: {missing}") from None
+    except DomainError as e:
+        raise click.ClickException(e.message) from None
     db.session.commit()
     click.echo(f"{'Issued' if newly else 'Already issued'}: {certificate.display_code}")
 
@@ -303,3 +311,25 @@ def certificates_reissue(code: str, name: str, organisation: str | None, note: s
         raise click.ClickException(e.message) from None
     db.session.commit()
     click.echo(f"Reissued as {new.display_code} (replaces {certificate.display_code})")
+
+
+@click.group("sessions", cls=AppGroup)
+def sessions_cli() -> None:
+    """Live sessions."""
+
+
+@sessions_cli.command("remind")
+@click.option("--hours", type=click.IntRange(min=1, max=24 * 14), default=None,
+              help="Remind about sessions starting within this many hours (default: SESSION_REMINDER_HOURS, 24).")
+def sessions_remind(hours: int | None) -> None:
+    """Queue the reminder mail for live sessions starting soon: once per person and session.
+    Run it from cron, for example every hour; `flask mail send` delivers the mail."""
+    from .core.site import current_site
+    from .core.time import utcnow
+    from .editions.live_sessions import send_reminders
+
+    site = current_site()
+    count = send_reminders(site, utcnow(), hours=hours)
+    db.session.commit()
+    hours = site.setting("SESSION_REMINDER_HOURS") if hours is None else hours
+    click.echo(f"queued {count} reminder(s) for live sessions starting within {hours} hours")

@@ -98,6 +98,11 @@ def from_environment(instance_path: str) -> dict:
         "ASSIGNMENT_CLAIM_MINUTES": int(env.get("ASSIGNMENT_CLAIM_MINUTES", "30")),
         # Reminders to tutors about work waiting longer than this (`flask assignments remind`).
         "ASSIGNMENT_REMINDER_DAYS": int(env.get("ASSIGNMENT_REMINDER_DAYS", "5")),
+        # Times are shown in each person's own time zone (an account setting); this is the zone of visitors
+        # and of accounts that have not chosen one. An IANA name, e.g. Europe/Brussels.
+        "DEFAULT_TIME_ZONE": env.get("DEFAULT_TIME_ZONE", "Europe/Brussels"),
+        # Live sessions: how long before a session starts `flask sessions remind` mails its reminder.
+        "SESSION_REMINDER_HOURS": int(env.get("SESSION_REMINDER_HOURS", "24")),
         # Public certificate verification, per client address.
         "VERIFY_RATE_LIMIT": env.get("VERIFY_RATE_LIMIT", "60 per minute"),
         "DEVELOPMENT": development,
@@ -105,7 +110,14 @@ def from_environment(instance_path: str) -> dict:
 
 
 def check_required(config: dict) -> None:
-    """Refuse to start a production site that lacks what it cannot guess."""
+    """Refuse to start a production site that lacks what it cannot guess, or that names an unknown time zone."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(config.get("DEFAULT_TIME_ZONE") or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        raise RuntimeError(f"DEFAULT_TIME_ZONE={config.get('DEFAULT_TIME_ZONE')!r} is not a time zone: use an "
+                           "IANA name such as Europe/Brussels.") from None
     if not config.get("BASE_URL"):
         raise RuntimeError("BASE_URL is not set: set it to the site's public address, for example "
                            "BASE_URL=https://course.example.org (every link in mail and on certificates "

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from ..core.timezones import zone_names
 
 from .service import MIN_PASSWORD_LENGTH, normalise_email
 
@@ -57,3 +59,17 @@ class ResetPasswordForm(FlaskForm):
                              validators=[DataRequired("Choose a new password."), Length(max=256)])
     confirm = PasswordField("Repeat new password", validators=[
         DataRequired("Repeat your new password."), EqualTo("password", "The two passwords do not match.")])
+
+
+class TimeZoneForm(FlaskForm):
+    time_zone = SelectField("Your time zone", description="Dates and times on this site and in your mail are shown "
+                            "in this zone.", validate_choice=False,
+                            validators=[DataRequired("Choose your time zone.")])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = [(name, name.replace("_", " ")) for name in zone_names()]
+
+    def validate_time_zone(self, field):
+        if field.data not in zone_names():
+            raise ValidationError("Choose a time zone from the list, for example Europe/Brussels.")

@@ -16,7 +16,7 @@ __all__ = ["PRIVACY_NOTICE_VERSION", "Role", "User"]
 
 # Raise when the privacy notice (templates/pages/privacy.html) changes materially; each account
 # records the version it was shown at registration.
-PRIVACY_NOTICE_VERSION = "2026-11-27"
+PRIVACY_NOTICE_VERSION = "2026-12-01"   # editions, announcements, live sessions, time zone
 
 
 def new_session_token() -> str:
@@ -41,6 +41,8 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     privacy_notice_version: Mapped[str | None] = mapped_column(String(20))
     privacy_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # An IANA zone name for showing dates and times; None: the site's DEFAULT_TIME_ZONE.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

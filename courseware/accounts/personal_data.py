@@ -13,6 +13,7 @@ def export_profile(user: User) -> dict:
         "password_changed_at": iso(user.password_changed_at),
         "privacy_notice_version": user.privacy_notice_version,
         "privacy_accepted_at": iso(user.privacy_accepted_at),
+        "time_zone": user.time_zone,
     }
 
 

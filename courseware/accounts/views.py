@@ -1,16 +1,19 @@
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.auth import safe_next
 from ..core.errors import DomainError
 from ..core.forms import add_error, render_form
+from ..core.registration import run_steps
 from ..core.site import current_site
+from ..core.templating import viewer_zone
+from ..core.time import utcnow
 from ..extensions import db, limiter
 from . import service
 from .forms import (ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm,
-                    ResetRequestForm)
+                    ResetRequestForm, TimeZoneForm)
 from .models import User
 
 
@@ -53,6 +56,8 @@ def register():
         except DomainError as e:
             add_error(form, e.field, e.message)
         else:
+            # What other features give a new account (the edition open for registration), in this transaction.
+            run_steps(current_app, user, utcnow())
             db.session.commit()
             login_user(user)
             flash(f"Welcome, {user.name}. Your account is ready.", "success")
@@ -87,6 +92,13 @@ def logout():
     return redirect(url_for("courses.home"))
 
 
+def _account_page(form: ChangePasswordForm, zone_form: TimeZoneForm | None = None):
+    if zone_form is None:
+        zone_form = TimeZoneForm(formdata=None, time_zone=viewer_zone())
+    status = 422 if form.errors or zone_form.errors else 200
+    return render_template("accounts/account.html", form=form, zone_form=zone_form), status
+
+
 @login_required
 def account():
     form = ChangePasswordForm()
@@ -100,7 +112,18 @@ def account():
             login_user(current_user)  # keep this session; other sessions are now signed out
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(url_for("accounts.account"))
-    return render_form("accounts/account.html", form)
+    return _account_page(form)
+
+
+@login_required
+def set_time_zone():
+    zone_form = TimeZoneForm()
+    if not zone_form.validate_on_submit():
+        return _account_page(ChangePasswordForm(formdata=None), zone_form)
+    current_user.time_zone = zone_form.time_zone.data
+    db.session.commit()
+    flash(f"Your time zone is now {zone_form.time_zone.data.replace('_', ' ')}.", "success")
+    return redirect(url_for("accounts.account", _anchor="time-zone"))
 
 
 @login_required

@@ -1,7 +1,7 @@
 """Administration pages (admins only). Certificates: the register, revocation and name corrections."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..certificates import service as certificates
@@ -13,6 +13,7 @@ from ..core.forms import add_error
 from ..core.site import current_site
 from ..core.spreadsheet import csv_response, csv_text
 from ..core.time import utcnow
+from ..editions.filters import UnknownEdition, parse_edition_filter
 from ..extensions import db
 
 
@@ -82,15 +83,20 @@ def reissue_certificate(certificate_id: int):
 
 @admin_required
 def certificate_register():
+    """Every certificate version; `?edition=<id>` keeps those issued in that edition (`none`: in no edition)."""
+    try:
+        edition = parse_edition_filter(request.args.get("edition"))
+    except UnknownEdition:
+        abort(404)
     site = current_site()
-    rows = [["code", "version", "state", "name", "organisation", "email", "course", "course_version",
+    rows = [["code", "version", "state", "name", "organisation", "email", "course", "course_version", "edition",
              "awarded_at", "issued_at", "issued_by", "replaces", "replaced_by", "revoked_at",
              "revoked_by", "revocation_reason", "pdf_sha256", "verify_url"]]
     rows += [(c.display_code, c.version, c.state, c.learner_name, c.organisation, c.user.email if c.user else "",
-              c.course_title, c.course_version, c.awarded_at.isoformat(), c.issued_at.isoformat(),
-              c.issued_by.email if c.issued_by else "", c.replaces.display_code if c.replaces else "",
-              c.replaced_by.display_code if c.replaced_by else "",
+              c.course_title, c.course_version, c.edition_name or "", c.awarded_at.isoformat(),
+              c.issued_at.isoformat(), c.issued_by.email if c.issued_by else "",
+              c.replaces.display_code if c.replaces else "", c.replaced_by.display_code if c.replaced_by else "",
               c.revoked_at.isoformat() if c.revoked_at else "", c.revoked_by.email if c.revoked_by else "",
               c.revocation_reason, c.pdf_sha256, certificates.verify_url(site, c.code))
-             for c in certificates.all_certificates()]
+             for c in certificates.all_certificates(edition)]
     return csv_response(csv_text(rows), "certificate-register.csv")

@@ -13,6 +13,8 @@ from sqlalchemy.orm import aliased
 from ..accounts.models import Role, User
 from ..core.spreadsheet import csv_text
 from ..courses.content import Course
+from ..editions.filters import EVERYONE, EditionFilter
+from ..editions.models import Edition, EditionMembership
 from ..extensions import db
 from .models import Submission, SubmissionStatus
 from .versions import is_newest
@@ -43,17 +45,21 @@ def gradebook_cells() -> dict[tuple[int, str], dict]:
             for user_id, slug, first, versions, status, submitted_at, graded_at in rows}
 
 
-def gradebook_csv(course: Course) -> str:
-    learners = db.session.execute(select(User.id, User.name, User.email, User.organisation)
-                                  .where(User.role == Role.LEARNER).order_by(User.name, User.id)).all()
+def gradebook_csv(course: Course, edition: EditionFilter = EVERYONE) -> str:
+    """Every learner (of one edition, with `edition`), one row each."""
+    learners = db.session.execute(edition.apply(
+        select(User.id, User.name, User.email, User.organisation, Edition.name)
+        .outerjoin(EditionMembership, EditionMembership.user_id == User.id)
+        .outerjoin(Edition, Edition.id == EditionMembership.edition_id)
+        .where(User.role == Role.LEARNER), User.id).order_by(User.name, User.id)).all()
     cells = gradebook_cells()
-    header = ["Name", "Email", "Organisation"]
+    header = ["Name", "Email", "Organisation", "Edition"]
     for m in course.modules:
         header += [f"{m.title}: status", f"{m.title}: first submitted (UTC)", f"{m.title}: last submitted (UTC)",
                    f"{m.title}: graded (UTC)", f"{m.title}: versions"]
     rows = [header]
-    for user_id, name, email, organisation in learners:
-        row = [name, email, organisation]
+    for user_id, name, email, organisation, edition_name in learners:
+        row = [name, email, organisation, edition_name or ""]
         for m in course.modules:
             cell = cells.get((user_id, m.slug))
             if cell is None:

@@ -60,6 +60,8 @@ class QueueFilterForm(FlaskForm):
     module = SelectField("Module", validators=[Optional()])
     status = SelectField("Status", validators=[Optional()])
     organisation = SelectField("Organisation", validators=[Optional()])
+    edition = SelectField("Edition", validators=[Optional()],
+                          validate_choice=False)   # checked against the editions by the view, with its message
 
 
 class MailPreferenceForm(FlaskForm):

@@ -7,7 +7,7 @@ newer sent version of the same learner and module exists (a NOT EXISTS probe on 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select
@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 from ..accounts.models import Role, User
 from ..core.site import Site
 from ..courses.content import Course
+from ..editions.filters import EVERYONE, EditionFilter
 from ..extensions import db
 from .models import Submission, SubmissionStatus
 from .permissions import identity_hidden
@@ -32,6 +33,7 @@ class QueueFilters:
     status: str = SubmissionStatus.SUBMITTED
     organisation: str = ""
     page: int = 1
+    edition: EditionFilter = field(default=EVERYONE)
 
     @property
     def waiting_only(self) -> bool:
@@ -61,6 +63,8 @@ def grading_queue(site: Site, course: Course, filters: QueueFilters, now: dateti
             .where(is_newest(sent_only=True)))
     if filters.module:
         stmt = stmt.where(Submission.module_slug == filters.module)
+    # A whole edition is a large group, so filtering by it reveals no one under anonymous marking.
+    stmt = filters.edition.apply(stmt, Submission.user_id)
     if filters.status != ALL:
         stmt = stmt.where(Submission.status == filters.status)
     else:

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
-from ..core.errors import DomainError
+from ..core.errors import DeadlinePassed, DomainError
 from ..core.safe_markdown import plain_words, render_safe
 from ..core.site import Site
 from ..courses.content import Module
@@ -124,12 +124,18 @@ def _refuse_if_closed(latest: Submission | None) -> None:
 
 
 def save_work(site: Site, user: User, module: Module, body: str, upload: storage.CheckedFile | None, *,
-              submit: bool, now: datetime, remove_attachment: bool = False) -> SaveResult:
+              submit: bool, now: datetime, remove_attachment: bool = False,
+              deadline: datetime | None = None) -> SaveResult:
     """Save a draft (submit=False) or submit a version for grading (submit=True).
 
     A draft is updated in place; after "needs revision" a new version is started. Raises
-    DomainError for empty work, StateConflict when a version is waiting or has passed.
+    DomainError for empty work, StateConflict when a version is waiting or has passed, and
+    DeadlinePassed when submitting at or after `deadline` (the learner's certification deadline,
+    None when none applies); drafts can still be saved then.
     """
+    if submit and deadline is not None and now >= deadline:
+        raise DeadlinePassed("The certification deadline has passed: you can no longer submit work for grading. "
+                             "You can still save your text as a draft.", field="body")
     attachments = storage.for_site(site)
     latest = versions.latest(user.id, module.slug)
     _refuse_if_closed(latest)

@@ -14,6 +14,8 @@ from ..core.site import current_site
 from ..core.spreadsheet import csv_response
 from ..core.time import utcnow
 from ..courses.content import get_course
+from ..editions.filters import UnknownEdition, filter_choices, parse_edition_filter
+from ..editions.service import all_editions
 from ..extensions import db
 from . import export, notifications, service, versions
 from .forms import GradeForm, MailPreferenceForm, QueueFilterForm
@@ -34,16 +36,23 @@ def _queue_page(settings_form: MailPreferenceForm, status: int = 200):
     form.status.choices = STATUS_CHOICES
     form.organisation.choices = ([SelectChoice("", "All organisations")]
                                  + [SelectChoice(o, o) for o in learner_organisations()])
+    form.edition.choices = [SelectChoice(v, label) for v, label in filter_choices(all_editions())]
     if not request.args.get("status"):
         form.status.data = SubmissionStatus.SUBMITTED
     filters = QueueFilters()
-    if form.validate():
+    valid = form.validate()
+    try:
+        edition = parse_edition_filter(form.edition.data)
+    except UnknownEdition as e:
+        form.edition.errors = list(form.edition.errors) + [e.message]
+        valid = False
+    if valid:
         try:
             page = max(1, min(int(request.args.get("page", "1")), 10_000))
         except ValueError:
             page = 1
         filters = QueueFilters(module=form.module.data or "", status=form.status.data or SubmissionStatus.SUBMITTED,
-                               organisation=form.organisation.data or "", page=page)
+                               organisation=form.organisation.data or "", page=page, edition=edition)
     else:
         status = 422 if status == 200 else status
     now = utcnow()
@@ -144,4 +153,8 @@ def claim_submission(submission_id: int):
 
 @staff_required
 def export_gradebook():
-    return csv_response(export.gradebook_csv(get_course()), f"gradebook-{utcnow():%Y-%m-%d}.csv")
+    try:
+        edition = parse_edition_filter(request.args.get("edition"))
+    except UnknownEdition:
+        abort(404)
+    return csv_response(export.gradebook_csv(get_course(), edition), f"gradebook-{utcnow():%Y-%m-%d}.csv")

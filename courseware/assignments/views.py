@@ -5,12 +5,13 @@ from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 
 from ..core.auth import learner_required
-from ..core.errors import DomainError
+from ..core.errors import DeadlinePassed, DomainError
 from ..core.forms import add_error, form_status
 from ..core.safe_markdown import plain_words, render_safe
 from ..core.site import current_site
 from ..core.time import utcnow
 from ..courses.views import get_module_or_404
+from ..editions.service import terms_of
 from ..extensions import db
 from . import service, storage
 from .forms import SubmissionForm
@@ -19,10 +20,10 @@ from .permissions import can_view_submission
 
 
 
-def _render(module, state, form, status: int | None = None, preview=None):
+def _render(module, state, form, terms, status: int | None = None, preview=None):
     code = status or form_status(form)
     return render_template("assignments/assignment.html", module=module, brief=module.assignment, state=state,
-                           form=form, preview=preview,
+                           form=form, preview=preview, terms=terms,
                            preview_words=plain_words(form.body.data) if preview is not None else None), code
 
 
@@ -30,14 +31,16 @@ def _render(module, state, form, status: int | None = None, preview=None):
 def assignment_page(module_slug: str):
     module = get_module_or_404(module_slug)
     state = service.learner_state(current_user.id, module.slug)
+    # The learner's edition: after its certification deadline nothing more can be submitted.
+    terms = terms_of(current_user.id, utcnow())
     form = SubmissionForm()
     if not form.is_submitted():
         form.body.data = state.start_text or None
-        return _render(module, state, form)
+        return _render(module, state, form, terms)
     if not form.validate():
-        return _render(module, state, form)
+        return _render(module, state, form, terms)
     if form.preview.data:
-        return _render(module, state, form, preview=render_safe(form.body.data or ""))
+        return _render(module, state, form, terms, preview=render_safe(form.body.data or ""))
 
     submit = not form.save_draft.data
     site = current_site()
@@ -45,13 +48,14 @@ def assignment_page(module_slug: str):
     try:
         upload = storage.check_upload(form.attachment.data) if form.attachment.data else None
         result = service.save_work(site, current_user, module, form.body.data or "", upload, submit=submit, now=utcnow(),
-                                   remove_attachment=form.remove_attachment.data)
+                                   remove_attachment=form.remove_attachment.data, deadline=terms.deadline)
     except DomainError as e:
         db.session.rollback()
         add_error(form, e.field, e.message)
         state = service.learner_state(current_user.id, module.slug)
-        status = 413 if isinstance(e, storage.FileTooLarge) else 409 if isinstance(e, service.StateConflict) else 422
-        return _render(module, state, form, status=status)
+        status = (413 if isinstance(e, storage.FileTooLarge) else 409 if isinstance(e, service.StateConflict)
+                  else 403 if isinstance(e, DeadlinePassed) else 422)
+        return _render(module, state, form, terms_of(current_user.id, utcnow()), status=status)
     try:
         db.session.commit()
     except Exception:

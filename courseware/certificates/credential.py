@@ -87,9 +87,11 @@ def verify_credential(document, public_key: Ed25519PublicKey) -> bool:
 
 def open_badge(*, credential_id: str, issuer: dict, achievement_id: str, course_title: str,
                course_version: str, module_titles: list[str], learner_name: str, awarded_at: datetime,
-               issued_at: datetime, status_url: str, status_index: int, criteria: str) -> dict:
-    """An unsigned OpenBadgeCredential for one certificate."""
-    return {
+               issued_at: datetime, status_url: str, status_index: int, criteria: str,
+               edition: str | None = None) -> dict:
+    """An unsigned OpenBadgeCredential for one certificate; `edition` (the course run) becomes the
+    subject's `term`, the Open Badges 3.0 property for the period in which the achievement was earned."""
+    document = {
         "@context": [VC_CONTEXT, OB_CONTEXT],
         "id": credential_id,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
@@ -122,6 +124,9 @@ def open_badge(*, credential_id: str, issuer: dict, achievement_id: str, course_
             "statusListCredential": status_url,
         },
     }
+    if edition:
+        document["credentialSubject"]["term"] = edition
+    return document
 
 
 def encode_status_list(revoked_indices) -> str:

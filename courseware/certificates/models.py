@@ -45,6 +45,9 @@ class Certificate(db.Model):
     course_version: Mapped[str] = mapped_column(String(40))
     tutor_organisation: Mapped[str] = mapped_column(String(300))
     module_titles: Mapped[list] = mapped_column(JSON)
+    # The edition the learner earned it in, as it was named then (None: issued without editions, or before them).
+    edition_id: Mapped[int | None] = mapped_column(ForeignKey("edition.id", ondelete="SET NULL"), index=True)
+    edition_name: Mapped[str | None] = mapped_column(String(120))
     awarded_at: Mapped[datetime] = mapped_column(UTCDateTime())    # when the learner earned it (kept by corrections)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)   # when this version was made
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))  # admin; None: claimed

@@ -47,6 +47,7 @@ class CertificateText:
     code: str            # as printed, in groups
     verify_url: str
     version: int = 1
+    edition: str = ""    # the edition (course run) it was earned in, when there is one
 
 
 def _centred(c: Canvas, text: str, y: float, font: str, size: float, colour=INK) -> None:
@@ -117,6 +118,8 @@ def render_certificate(text: CertificateText) -> bytes:
     y -= 12
     _centred(c, "has completed every module of the course", y, REGULAR, 13, MUTED)
     y = _wrapped(c, text.course_title, y - 30, BOLD, 20, width, 25)
+    if text.edition:
+        y = _wrapped(c, f"Edition: {text.edition}", y, REGULAR, 13, width, 18, MUTED)
     y -= 6
     for index, title in enumerate(text.module_titles, start=1):
         y = _wrapped(c, f"Module {index}: {title}", y, REGULAR, 12, width, 16)

@@ -17,10 +17,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
-from ..core.errors import DomainError
+from ..core.errors import DeadlinePassed, DomainError
 from ..core.site import Site
 from ..core.time import utcnow
 from ..courses.content import Course
+from ..editions.filters import EVERYONE, EditionFilter
 from ..extensions import db
 from . import credential, keys
 from .codes import format_code, new_code, normalise_code
@@ -78,10 +79,16 @@ def certificate_by_code(text: str) -> Certificate | None:
                              .options(selectinload(Certificate.replaced_by)))
 
 
-def all_certificates() -> list[Certificate]:
-    """Every version, newest first, with the people involved loaded (a fixed number of queries)."""
+def all_certificates(edition: EditionFilter = EVERYONE) -> list[Certificate]:
+    """Every version (issued in one edition, with `edition`), newest first, with the people involved loaded
+    (a fixed number of queries)."""
+    stmt = select(Certificate)
+    if edition.edition is not None:
+        stmt = stmt.where(Certificate.edition_id == edition.edition.id)
+    elif edition.no_edition:
+        stmt = stmt.where(Certificate.edition_id.is_(None))
     return list(db.session.scalars(
-        select(Certificate).order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+        stmt.order_by(Certificate.issued_at.desc(), Certificate.id.desc())
         .options(joinedload(Certificate.user), joinedload(Certificate.issued_by),
                  joinedload(Certificate.revoked_by), selectinload(Certificate.replaced_by),
                  selectinload(Certificate.replaces))))
@@ -110,7 +117,8 @@ def _free_status_index() -> int:
 def _issue(site: Site, now: datetime, *, user_id: int | None, learner_name: str, organisation: str, course_title: str,
            course_version: str, tutor_organisation: str, module_titles: list[str], awarded_at: datetime,
            criteria: str, version: int = 1, replaces: Certificate | None = None,
-           issued_by: User | None = None, correction_note: str = "") -> Certificate:
+           issued_by: User | None = None, correction_note: str = "", edition_id: int | None = None,
+           edition_name: str | None = None) -> Certificate:
     code = new_code()
     issued_at = now
     status_index = _free_status_index()
@@ -118,7 +126,8 @@ def _issue(site: Site, now: datetime, *, user_id: int | None, learner_name: str,
     pdf = render_certificate(CertificateText(
         learner_name=learner_name, organisation=organisation, course_title=course_title,
         course_version=course_version, module_titles=tuple(module_titles), awarded_at=awarded_at,
-        tutor_organisation=tutor_organisation, code=format_code(code), verify_url=url, version=version))
+        tutor_organisation=tutor_organisation, code=format_code(code), verify_url=url, version=version,
+        edition=edition_name or ""))
     home = site.links.url("courses.home")
     issuer = {"id": issuer_url(site), "type": ["Profile"], "name": tutor_organisation, "url": home}
     badge = credential.open_badge(
@@ -126,12 +135,13 @@ def _issue(site: Site, now: datetime, *, user_id: int | None, learner_name: str,
         achievement_id=f"{home}#certificate-{course_version}",
         course_title=course_title, course_version=course_version, module_titles=module_titles,
         learner_name=learner_name, awarded_at=awarded_at, issued_at=issued_at,
-        status_url=status_list_url(site), status_index=status_index, criteria=criteria)
+        status_url=status_list_url(site), status_index=status_index, criteria=criteria, edition=edition_name)
     certificate = Certificate(
         user_id=user_id, code=code, version=version, replaces=replaces, learner_name=learner_name,
         organisation=organisation, course_title=course_title, course_version=course_version,
         tutor_organisation=tutor_organisation, module_titles=list(module_titles), awarded_at=awarded_at,
         issued_at=issued_at, issued_by=issued_by, correction_note=correction_note, pdf=pdf,
+        edition_id=edition_id, edition_name=edition_name,
         pdf_sha256=hashlib.sha256(pdf).hexdigest(), status_index=status_index,
         credential_json=json.dumps(sign(site, badge, issued_at), ensure_ascii=False, indent=2))
     db.session.add(certificate)
@@ -139,15 +149,20 @@ def _issue(site: Site, now: datetime, *, user_id: int | None, learner_name: str,
     return certificate
 
 
-def claim_certificate(site: Site, course: Course, user: User, now: datetime) -> tuple[Certificate, bool]:
+def claim_certificate(site: Site, course: Course, user: User, now: datetime, *, deadline: datetime | None = None,
+                      edition=None) -> tuple[Certificate, bool]:
     """Issue the learner's certificate once the rule is met. Returns (certificate, newly issued).
 
     Claiming again returns the certificate already issued. Raises NotEarned, storing nothing,
-    when a requirement is missing.
+    when a requirement is missing, and DeadlinePassed at or after `deadline` (the learner's
+    certification deadline; None when none applies). `edition` (an editions.models.Edition, or
+    None) is named on the certificate, in the PDF and in the credential.
     """
     existing = current_certificate(user.id)
     if existing is not None:
         return existing, False
+    if deadline is not None and now >= deadline:
+        raise DeadlinePassed("The certification deadline has passed: the certificate can no longer be claimed.")
     eligibility = check_requirements(course, user)
     if not eligibility.earned:
         raise NotEarned(eligibility)
@@ -161,7 +176,8 @@ def claim_certificate(site: Site, course: Course, user: User, now: datetime) -> 
                     course_title=course.title, course_version=course.version,
                     tutor_organisation=course.tutor_organisation,
                     module_titles=[m.title for m in course.modules], awarded_at=now,
-                    criteria=_criteria(course))
+                    criteria=_criteria(course), edition_id=edition.id if edition is not None else None,
+                    edition_name=edition.name if edition is not None else None)
         except IntegrityError:
             existing = current_certificate(user.id)
             if existing is not None:
@@ -196,7 +212,8 @@ def reissue_certificate(site: Site, certificate: Certificate, *, learner_name: s
                  course_title=certificate.course_title, course_version=certificate.course_version,
                  tutor_organisation=certificate.tutor_organisation, module_titles=certificate.module_titles,
                  awarded_at=certificate.awarded_at, criteria=criteria, version=certificate.version + 1,
-                 replaces=certificate, issued_by=admin, correction_note=note.strip())
+                 replaces=certificate, issued_by=admin, correction_note=note.strip(),
+                 edition_id=certificate.edition_id, edition_name=certificate.edition_name)
     log.info("certificate %s corrected as %s by admin %s", certificate.id, new.id, admin.id)
     return new
 

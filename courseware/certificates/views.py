@@ -9,7 +9,9 @@ from flask_login import current_user, login_required
 from ..core.auth import learner_required
 from ..core.site import current_site
 from ..core.time import utcnow
+from ..core.errors import DeadlinePassed
 from ..courses.content import get_course
+from ..editions.service import terms_of
 from ..extensions import db, limiter
 from . import credential as vc
 from . import keys, service
@@ -36,11 +38,17 @@ def certificate_page():
     course = get_course()
     form = ClaimForm()
     not_earned = None
+    status = 200
+    terms = terms_of(current_user.id, utcnow())
     if form.validate_on_submit():
         try:
-            certificate, newly = service.claim_certificate(current_site(), course, current_user, utcnow())
+            certificate, newly = service.claim_certificate(current_site(), course, current_user, utcnow(),
+                                                           deadline=terms.deadline, edition=terms.edition)
         except service.NotEarned as e:
             not_earned = e.eligibility
+            status = 422
+        except DeadlinePassed:
+            status = 403
         else:
             db.session.commit()
             if newly:
@@ -51,9 +59,9 @@ def certificate_page():
     eligibility = not_earned or check_requirements(course, current_user)
     certificate = service.current_certificate(current_user.id)
     body = render_template("certificates/certificate.html", course=course, eligibility=eligibility,
-                           certificate=certificate, form=form, refused=not_earned is not None,
+                           certificate=certificate, form=form, refused=not_earned is not None, terms=terms,
                            verify_url=service.verify_url(current_site(), certificate.code) if certificate else None)
-    return body, (422 if not_earned is not None else 200)
+    return body, status
 
 
 @login_required

@@ -8,3 +8,7 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class DeadlinePassed(DomainError):
+    """The certification deadline that applies to the learner has passed: no more submitting or claiming."""

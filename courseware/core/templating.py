@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_request_context
+from flask_login import current_user
+
+from . import timezones
 
 
 def has_endpoint(name: str) -> bool:
@@ -11,18 +14,48 @@ def has_endpoint(name: str) -> bool:
     return name in current_app.view_functions
 
 
-def format_date(value: datetime | None) -> str:
-    return value.strftime("%-d %B %Y") if value else ""
+def viewer_zone() -> str:
+    """The time zone of whoever is looking: their account setting, else the site's DEFAULT_TIME_ZONE."""
+    default = current_app.config.get("DEFAULT_TIME_ZONE") or timezones.DEFAULT_ZONE
+    if not has_request_context():
+        return default
+    if "viewer_zone" not in g:
+        chosen = getattr(current_user, "time_zone", None) if current_user.is_authenticated else None
+        g.viewer_zone = chosen if timezones.is_zone(chosen) else default
+    return g.viewer_zone
 
 
-def format_datetime(value: datetime | None) -> str:
-    return value.strftime("%-d %B %Y, %H:%M UTC") if value else ""
+# The filters take the zone to show a moment in; without one, the viewer's. They work the same in
+# macros imported without context, since the zone does not come from the template's variables.
+
+def format_date(value: datetime | None, zone: str | None = None) -> str:
+    return timezones.format_date(value, zone or viewer_zone())
+
+
+def format_datetime(value: datetime | None, zone: str | None = None) -> str:
+    return timezones.format_datetime(value, zone or viewer_zone())
+
+
+def format_time(value: datetime | None, zone: str | None = None) -> str:
+    return timezones.format_time(value, zone or viewer_zone())
+
+
+def format_span(start: datetime, end: datetime, zone: str | None = None) -> str:
+    return timezones.format_span(start, end, zone or viewer_zone())
+
+
+def format_deadline(value: datetime | None, zone: str | None = None) -> str:
+    return timezones.format_deadline(value, zone or viewer_zone())
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["has_endpoint"] = has_endpoint
+    app.jinja_env.globals["viewer_zone"] = viewer_zone
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["time"] = format_time
+    app.jinja_env.filters["span"] = format_span
+    app.jinja_env.filters["deadline"] = format_deadline
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -1,12 +1,13 @@
 """The learner table, one learner's history and the progress export.
 
 The table and the export share `stats.learner_facts`, so their figures always agree. A page of
-the table costs three queries (count, rows, assignment states of the rows shown); the export four;
-a learner's history six: none of them grows with the number of learners, posts or submissions.
+the table costs three queries (count, rows, assignment states of the rows shown); the export five;
+a learner's history nine: none of them grows with the number of learners, posts or submissions.
+Each can be narrowed to one edition's learners (`?edition=<id>`, editions.filters).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
@@ -25,6 +26,10 @@ from ..core.spreadsheet import csv_text
 from ..courses.content import Course
 from ..courses.models import UnitCompletion
 from ..courses.service import CourseProgress, course_progress
+from ..editions.filters import EVERYONE, EditionFilter
+from ..editions.live_sessions import attendance_of, attendance_counts
+from ..editions.models import Attendance, Edition, EditionMove, LiveSession
+from ..editions.service import edition_of, moves_of
 from ..extensions import db
 from ..forums.models import Post, Thread
 from .stats import REVOKED, STAGE_LABELS, _current_units, _module_slugs, learner_facts
@@ -44,6 +49,7 @@ class LearnerRow:
     organisation: str
     registered_at: datetime
     active: bool
+    edition: str | None
     units: int
     posts: int
     passed: int
@@ -60,8 +66,8 @@ class LearnerRow:
         return self.certificate == REVOKED
 
 
-def _filtered(course: Course, search: str):
-    facts = learner_facts(course).subquery()
+def _filtered(course: Course, search: str, edition: EditionFilter = EVERYONE):
+    facts = learner_facts(course, edition).subquery()
     stmt = select(facts)
     search = clean_search(search)
     if search:
@@ -71,15 +77,19 @@ def _filtered(course: Course, search: str):
     return facts, stmt
 
 
-def _statuses(course: Course, user_ids: list[int] | None = None) -> dict[int, dict[str, SubmissionStatus]]:
+def _statuses(course: Course, user_ids: list[int] | None = None, member_ids=None,
+              no_edition: bool = False) -> dict[int, dict[str, SubmissionStatus]]:
     """user id -> module slug -> status of the newest version (versions.latest_statuses, for many learners
-    at once); for the learners `user_ids`, or for everyone when None."""
+    at once); for the learners `user_ids`, or those of an edition filter (`member_ids`, `no_edition`),
+    or for everyone."""
     if user_ids == []:
         return {}
     stmt = (select(Submission.user_id, Submission.module_slug, Submission.status)
             .where(is_newest(), Submission.module_slug.in_(_module_slugs(course))))
     if user_ids is not None:
         stmt = stmt.where(Submission.user_id.in_(user_ids))
+    if member_ids is not None:
+        stmt = stmt.where(Submission.user_id.not_in(member_ids) if no_edition else Submission.user_id.in_(member_ids))
     out: dict[int, dict[str, SubmissionStatus]] = {}
     for user_id, slug, status in db.session.execute(stmt):
         out.setdefault(user_id, {})[slug] = status
@@ -88,14 +98,14 @@ def _statuses(course: Course, user_ids: list[int] | None = None) -> dict[int, di
 
 def _rows(result, statuses) -> list[LearnerRow]:
     return [LearnerRow(id=r.id, name=r.name, email=r.email, organisation=r.organisation, registered_at=r.created_at,
-                       active=r.active, units=r.units, posts=r.posts, passed=r.passed, certificate=r.certificate,
+                       active=r.active, edition=r.edition, units=r.units, posts=r.posts, passed=r.passed, certificate=r.certificate,
                        stage=r.stage, statuses=statuses.get(r.id, {})) for r in result]
 
 
 def learner_page(course: Course, search: str = "", sort: str = "name", descending: bool = False,
-                 number: int = 1) -> Pagination | None:
+                 number: int = 1, edition: EditionFilter = EVERYONE) -> Pagination | None:
     """LearnerRows of one page of the table; None when `number` is past the last page."""
-    facts, stmt = _filtered(course, search)
+    facts, stmt = _filtered(course, search, edition)
     column = facts.c[SORTS.get(sort, "name")]
     order = column.desc() if descending else column.asc()
     page = paginate(stmt.order_by(order, facts.c.name, facts.c.id), number, PAGE_SIZE, rows=True)
@@ -106,37 +116,39 @@ def learner_page(course: Course, search: str = "", sort: str = "name", descendin
 
 # The export ---------------------------------------------------------------------------------
 
-def progress_csv(course: Course) -> str:
-    """Every learner with the figures of the learner table, then each module's units, posts and
-    assignment status. Cells are neutralised against formula injection."""
-    facts, stmt = _filtered(course, "")
+def progress_csv(course: Course, edition: EditionFilter = EVERYONE) -> str:
+    """Every learner (of one edition, with `edition`) with the figures of the learner table and the live
+    sessions attended, then each module's units, posts and assignment status. Cells are neutralised
+    against formula injection. Five queries."""
+    facts, stmt = _filtered(course, "", edition)
     result = db.session.execute(stmt.order_by(facts.c.name, facts.c.id)).all()
-    units = db.session.execute(
+    units = db.session.execute(edition.apply(
         select(UnitCompletion.user_id, UnitCompletion.module_slug, func.count(UnitCompletion.id))
         .join(User, User.id == UnitCompletion.user_id)
-        .where(User.role == Role.LEARNER, _current_units(course))
+        .where(User.role == Role.LEARNER, _current_units(course)), UnitCompletion.user_id)
         .group_by(UnitCompletion.user_id, UnitCompletion.module_slug))
     units_by = {(u, m): n for u, m, n in units}
-    posts = db.session.execute(
+    posts = db.session.execute(edition.apply(
         select(Post.author_id, Thread.module_slug, func.count(Post.id))
         .join(Thread, Post.thread_id == Thread.id)
         .join(User, User.id == Post.author_id)
-        .where(User.role == Role.LEARNER, Post.is_visible)
+        .where(User.role == Role.LEARNER, Post.is_visible), Post.author_id)
         .group_by(Post.author_id, Thread.module_slug))
     posts_by = {(u, m): n for u, m, n in posts}
-    statuses = _statuses(course)
+    statuses = _statuses(course, member_ids=edition.member_ids(), no_edition=edition.no_edition)
+    attended = attendance_counts(edition.member_ids() if not edition.no_edition else None)
     total_units = sum(len(m.units) for m in course.modules)
 
-    header = ["Name", "Email", "Organisation", "Registered (UTC)", "Account active", "Stage",
+    header = ["Name", "Email", "Organisation", "Edition", "Registered (UTC)", "Account active", "Stage",
               "Units completed", "Units in the course", "Progress (%)", "Forum posts", "Assignments passed",
-              "Certificate"]
+              "Certificate", "Live sessions attended"]
     for m in course.modules:
         header += [f"{m.title}: units completed", f"{m.title}: forum posts", f"{m.title}: assignment"]
     rows = [header]
     for r in _rows(result, statuses):
-        row = [r.name, r.email, r.organisation, r.registered_at.strftime("%Y-%m-%d %H:%M"),
+        row = [r.name, r.email, r.organisation, r.edition or "", r.registered_at.strftime("%Y-%m-%d %H:%M"),
                "yes" if r.active else "no", r.stage_label, r.units, total_units, percent(r.units, total_units),
-               r.posts, r.passed, r.certificate or "none"]
+               r.posts, r.passed, r.certificate or "none", attended.get(r.id, 0)]
         for m in course.modules:
             row += [units_by.get((r.id, m.slug), 0), posts_by.get((r.id, m.slug), 0),
                     r.statuses.get(m.slug, NOT_STARTED)]
@@ -171,6 +183,9 @@ class History:
     submissions: dict[str, list[SubmissionEntry]]     # module slug -> versions sent, oldest first
     drafts: set[str]                                  # modules with a draft being written
     certificates: list[Certificate]                   # newest version first
+    edition: Edition | None = None
+    moves: list[EditionMove] = field(default_factory=list)
+    sessions: list[tuple[LiveSession, Attendance]] = field(default_factory=list)   # attended, oldest first
 
 
 def get_learner(user_id: int) -> User | None:
@@ -197,4 +212,5 @@ def learner_history(course: Course, user: User) -> History:
             SubmissionEntry(s, identity_hidden(s, course.module(s.module_slug))))
     certificates = list(db.session.scalars(select(Certificate).where(Certificate.user_id == user.id)
                                            .order_by(Certificate.version.desc())))
-    return History(user, progress, posts, submissions, drafts, certificates)
+    return History(user, progress, posts, submissions, drafts, certificates, edition=edition_of(user.id),
+                   moves=moves_of(user.id), sessions=attendance_of(user.id))

@@ -23,6 +23,8 @@ from ..certificates.models import Certificate, CertificateState
 from ..core.time import utcnow
 from ..courses.content import Course
 from ..courses.models import UnitCompletion
+from ..editions.filters import EVERYONE, EditionFilter
+from ..editions.models import Edition, EditionMembership
 from ..extensions import db
 from ..forums.models import Post, Thread
 
@@ -86,9 +88,10 @@ def _certificate_per_user():
             .subquery())
 
 
-def learner_facts(course: Course) -> Select:
-    """One row per learner: id, name, email, organisation, registered, active, units, posts, passed,
-    certificate ('valid', 'revoked' or None) and stage. The one definition behind every page and export."""
+def learner_facts(course: Course, edition: EditionFilter = EVERYONE) -> Select:
+    """One row per learner: id, name, email, organisation, registered, active, edition (its name or None),
+    units, posts, passed, certificate ('valid', 'revoked' or None) and stage. The one definition behind every
+    page and export; with `edition`, only the learners of that edition."""
     units, posts, passed, certs = (_units_per_user(course), _posts_per_user(course), _passed_per_user(course),
                                    _certificate_per_user())
     n_units = func.coalesce(units.c.units, 0)
@@ -99,14 +102,18 @@ def learner_facts(course: Course) -> Select:
                  (n_units >= total_units, UNITS_DONE),
                  (n_units > 0, STARTED),
                  else_=REGISTERED)
-    return (select(User.id, User.name, User.email, User.organisation, User.created_at, User.active,
-                   n_units.label("units"), func.coalesce(posts.c.posts, 0).label("posts"),
-                   n_passed.label("passed"), certs.c.state.label("certificate"), stage.label("stage"))
-            .outerjoin(units, units.c.user_id == User.id)
-            .outerjoin(posts, posts.c.user_id == User.id)
-            .outerjoin(passed, passed.c.user_id == User.id)
-            .outerjoin(certs, certs.c.user_id == User.id)
-            .where(User.role == Role.LEARNER))
+    return edition.apply(
+        select(User.id, User.name, User.email, User.organisation, User.created_at, User.active,
+               Edition.name.label("edition"),
+               n_units.label("units"), func.coalesce(posts.c.posts, 0).label("posts"),
+               n_passed.label("passed"), certs.c.state.label("certificate"), stage.label("stage"))
+        .outerjoin(units, units.c.user_id == User.id)
+        .outerjoin(posts, posts.c.user_id == User.id)
+        .outerjoin(passed, passed.c.user_id == User.id)
+        .outerjoin(certs, certs.c.user_id == User.id)
+        .outerjoin(EditionMembership, EditionMembership.user_id == User.id)
+        .outerjoin(Edition, Edition.id == EditionMembership.edition_id)
+        .where(User.role == Role.LEARNER), User.id)
 
 
 # The cohort overview -----------------------------------------------------------------------
@@ -144,9 +151,9 @@ class Overview:
         return sum(n for _, n in self.waiting)
 
 
-def stage_counts(course: Course) -> list[tuple[str, int, int]]:
+def stage_counts(course: Course, edition: EditionFilter = EVERYONE) -> list[tuple[str, int, int]]:
     """(organisation, stage, learners), one grouped query."""
-    facts = learner_facts(course).subquery()
+    facts = learner_facts(course, edition).subquery()
     return [tuple(r) for r in db.session.execute(
         select(facts.c.organisation, facts.c.stage, func.count(facts.c.id))
         .group_by(facts.c.organisation, facts.c.stage))]
@@ -161,11 +168,11 @@ def _organisations(rows) -> tuple[OrganisationRow, ...]:
     return tuple(sorted(orgs, key=lambda o: (-o.total, o.name.casefold())))
 
 
-def _unit_completions(course: Course) -> tuple[UnitRow, ...]:
-    rows = db.session.execute(
+def _unit_completions(course: Course, edition: EditionFilter = EVERYONE) -> tuple[UnitRow, ...]:
+    rows = db.session.execute(edition.apply(
         select(UnitCompletion.module_slug, UnitCompletion.unit_slug, func.count(UnitCompletion.id))
         .join(User, User.id == UnitCompletion.user_id)
-        .where(User.role == Role.LEARNER, _current_units(course))
+        .where(User.role == Role.LEARNER, _current_units(course)), UnitCompletion.user_id)
         .group_by(UnitCompletion.module_slug, UnitCompletion.unit_slug))
     counts = {(m, u): n for m, u, n in rows}
     return tuple(UnitRow(m.title, u.title, counts.get((m.slug, u.slug), 0)) for m in course.modules for u in m.units)
@@ -177,15 +184,14 @@ def _bucket(column, bounds: list[datetime]):
     return case(*((column < b, i) for i, b in enumerate(bounds[1:])), else_=len(bounds) - 1)
 
 
-def _waiting(course: Course, now: datetime):
+def _waiting(course: Course, now: datetime, edition: EditionFilter = EVERYONE):
     """Waiting work (the latest version sent, still submitted: as the grading queue shows it) by age."""
     # From the oldest bound down: the first bound a submission is older than names its bucket.
     bucket = case(*((Submission.submitted_at <= now - timedelta(days=days), i)
                     for i, (days, _) in reversed(list(enumerate(AGE_BUCKETS))) if days > 0), else_=0)
-    inner = (select(Submission.module_slug, bucket.label("bucket"))
-             .where(is_newest(sent_only=True), Submission.status == SubmissionStatus.SUBMITTED,
-                    Submission.module_slug.in_(_module_slugs(course)))
-             .subquery())
+    inner = edition.apply(select(Submission.module_slug, bucket.label("bucket"))
+                          .where(is_newest(sent_only=True), Submission.status == SubmissionStatus.SUBMITTED,
+                                 Submission.module_slug.in_(_module_slugs(course))), Submission.user_id).subquery()
     rows = db.session.execute(select(inner.c.module_slug, inner.c.bucket, func.count())
                               .group_by(inner.c.module_slug, inner.c.bucket))
     per_module = {m.slug: [0] * len(AGE_BUCKETS) for m in course.modules}
@@ -196,16 +202,16 @@ def _waiting(course: Course, now: datetime):
     return totals, tuple((m.title, tuple(per_module[m.slug])) for m in course.modules)
 
 
-def _forum_activity(course: Course, now: datetime, weeks: int = FORUM_WEEKS):
+def _forum_activity(course: Course, now: datetime, weeks: int = FORUM_WEEKS, edition: EditionFilter = EVERYONE):
     """Posts written per module in each of the last `weeks` seven-day periods (seeded prompts and
     deleted posts left out; hidden posts were written, so they count as activity)."""
     starts = [now - timedelta(weeks=weeks - i) for i in range(weeks)]
     week = _bucket(Post.created_at, starts + [now])
-    inner = (select(Thread.module_slug, week.label("week"))
-             .join(Thread, Post.thread_id == Thread.id)
-             .where(Post.created_at >= starts[0], Post.deleted_at.is_(None), Post.by_course_team.is_(False),
-                    Thread.module_slug.in_(_module_slugs(course)))
-             .subquery())
+    inner = edition.apply(select(Thread.module_slug, week.label("week"))
+                          .join(Thread, Post.thread_id == Thread.id)
+                          .where(Post.created_at >= starts[0], Post.deleted_at.is_(None),
+                                 Post.by_course_team.is_(False), Thread.module_slug.in_(_module_slugs(course))),
+                          Post.author_id).subquery()
     rows = db.session.execute(select(inner.c.module_slug, inner.c.week, func.count())
                               .group_by(inner.c.module_slug, inner.c.week))
     per_module = {m.slug: [0] * weeks for m in course.modules}
@@ -215,14 +221,14 @@ def _forum_activity(course: Course, now: datetime, weeks: int = FORUM_WEEKS):
     return tuple(starts), tuple((m.title, tuple(per_module[m.slug])) for m in course.modules)
 
 
-def overview(course: Course, now: datetime | None = None) -> Overview:
-    """Every figure of the cohort dashboard: four queries."""
+def overview(course: Course, now: datetime | None = None, edition: EditionFilter = EVERYONE) -> Overview:
+    """Every figure of the cohort dashboard (of one edition's learners, with `edition`): four queries."""
     now = now or utcnow()
-    organisations = _organisations(stage_counts(course))
+    organisations = _organisations(stage_counts(course, edition))
     at_stage = [sum(o.counts[s] for o in organisations) for s in STAGES]
     funnel = tuple(sum(at_stage[s:]) for s in STAGES)
-    waiting, waiting_by_module = _waiting(course, now)
-    weeks, forum = _forum_activity(course, now)
+    waiting, waiting_by_module = _waiting(course, now, edition)
+    weeks, forum = _forum_activity(course, now, edition=edition)
     return Overview(learners=funnel[0], funnel=funnel, organisations=organisations,
-                    units=_unit_completions(course), waiting=waiting, waiting_by_module=waiting_by_module,
+                    units=_unit_completions(course, edition), waiting=waiting, waiting_by_module=waiting_by_module,
                     weeks=weeks, forum=forum)

@@ -14,18 +14,31 @@ from ..core.spreadsheet import csv_response
 from ..core.time import utcnow
 from ..courses.content import get_course
 from ..courses.service import course_progress
+from ..editions.filters import EVERYONE, UnknownEdition, filter_choices, parse_edition_filter
+from ..editions.service import all_editions, terms_of
 from . import learners, stats
 from .charts import TOP_ORGANISATIONS, cohort_charts, learner_charts
 from .next_step import next_step
 
 
 
+def _edition_filter():
+    """`?edition=<id>` (or `none`): (the filter, the select's options, an error message for a wrong value)."""
+    choices = filter_choices(all_editions())
+    try:
+        return parse_edition_filter(request.args.get("edition")), choices, None
+    except UnknownEdition as e:
+        return EVERYONE, choices, e.message
+
+
 @staff_required
 def overview():
     course = get_course()
-    ov = stats.overview(course, utcnow())
+    edition, choices, error = _edition_filter()
+    ov = stats.overview(course, utcnow(), edition)
     return render_template("dashboards/overview.html", course=course, ov=ov, charts=cohort_charts(ov),
-                           top=min(len(ov.organisations), TOP_ORGANISATIONS))
+                           top=min(len(ov.organisations), TOP_ORGANISATIONS), edition=edition,
+                           edition_choices=choices, edition_error=error), 422 if error else 200
 
 
 @staff_required
@@ -37,12 +50,14 @@ def learner_list():
         sort = "name"
     descending = request.args.get("order") == "desc"
     number = request.args.get("page", 1, type=db_int)
-    page = learners.learner_page(course, search, sort, descending, number)
+    edition, choices, error = _edition_filter()
+    page = learners.learner_page(course, search, sort, descending, number, edition)
     if page is None:
         abort(404)
     return render_template("dashboards/learners.html", course=course, page=page, q=search, sort=sort,
                            descending=descending, total_units=sum(len(m.units) for m in course.modules),
-                           percent=learners.percent)
+                           percent=learners.percent, edition=edition, edition_choices=choices,
+                           edition_error=error), 422 if error else 200
 
 
 @staff_required
@@ -57,7 +72,11 @@ def learner_detail(user_id: int):
 
 @staff_required
 def export_progress():
-    return csv_response(learners.progress_csv(get_course()), f"progress-{utcnow():%Y-%m-%d}.csv")
+    try:
+        edition = parse_edition_filter(request.args.get("edition"))
+    except UnknownEdition:
+        abort(404)
+    return csv_response(learners.progress_csv(get_course(), edition), f"progress-{utcnow():%Y-%m-%d}.csv")
 
 
 @learner_required
@@ -68,4 +87,4 @@ def my_progress():
     certificate = certificates.current_certificate(current_user.id)
     return render_template("dashboards/my_progress.html", course=course, progress=progress,
                            eligibility=eligibility, certificate=certificate, charts=learner_charts(eligibility),
-                           step=next_step(progress, eligibility, certificate))
+                           step=next_step(progress, eligibility, certificate), terms=terms_of(current_user.id, utcnow()))

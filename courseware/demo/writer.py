@@ -28,6 +28,7 @@ from ..extensions import db
 from ..forums.models import Post, Thread
 from ..forums.service import sync_prompt_threads
 from . import people, texts
+from .editions import write_editions
 from .plan import NEW_THREAD, Plan
 
 DEMO_DOMAIN = "demo.invalid"          # RFC 2606: a domain that can never receive mail
@@ -49,6 +50,9 @@ class Summary:
     submissions: int
     grades: int
     certificates: int
+    editions: int = 0
+    announcements: int = 0
+    sessions: int = 0
 
 
 def demo_email_filter():
@@ -117,6 +121,8 @@ def write_plan(site: Site, course: Course, plan: Plan, seed: int, now: datetime,
     learner_ids = user_ids[:len(plan.learners)]
     tutor_ids = user_ids[len(plan.learners):len(plan.learners) + len(plan.tutors)]
     db.session.commit()
+    demo_editions = write_editions(plan, learner_ids, tutor_ids, user_ids[-1], now, random.Random(seed + 17))
+    db.session.commit()
 
     _insert(UnitCompletion, [{"user_id": learner_ids[i], "module_slug": m, "unit_slug": u, "completed_at": at}
                              for i, m, u, at in plan.completions], progress, "unit completions")
@@ -126,10 +132,13 @@ def write_plan(site: Site, course: Course, plan: Plan, seed: int, now: datetime,
     db.session.commit()
     submissions, grades = _write_submissions(course, plan, rng, rendered, learner_ids, tutor_ids, progress)
     db.session.commit()
-    issued = _claim_certificates(site, course, [learner_ids[i] for i in plan.certified], now, progress)
+    issued = _claim_certificates(site, course, [learner_ids[i] for i in plan.certified], now, progress,
+                                 {learner_ids[i]: e for i, e in demo_editions.editions.items()})
+    editions, announcements, sessions = demo_editions.counts
     return Summary(learners=len(plan.learners), tutors=len(plan.tutors), organisations=plan.organisations,
                    completions=len(plan.completions), threads=threads, posts=posts, submissions=submissions,
-                   grades=grades, certificates=issued)
+                   grades=grades, certificates=issued, editions=editions, announcements=announcements,
+                   sessions=sessions)
 
 
 def _user_row(name: str, organisation: str, role: Role, number: int, password_hash: str, created_at: datetime,
@@ -249,7 +258,8 @@ def _write_submissions(course: Course, plan: Plan, rng: random.Random, rendered:
     return len(rows), len(grade_rows)
 
 
-def _claim_certificates(site: Site, course: Course, user_ids: list[int], now: datetime, progress: Progress) -> int:
+def _claim_certificates(site: Site, course: Course, user_ids: list[int], now: datetime, progress: Progress,
+                        editions: dict | None = None) -> int:
     """Through the certificates service, as the learners would: it checks the rule, so a demo learner
     who did not really earn the certificate would make this fail loudly."""
     issued = 0
@@ -261,7 +271,10 @@ def _claim_certificates(site: Site, course: Course, user_ids: list[int], now: da
         for batch in _batches(user_ids, CERTIFICATE_BATCH):
             users = db.session.scalars(select(User).where(User.id.in_(batch)).order_by(User.id)).all()
             for user in users:
-                _, newly = certificates.claim_certificate(site, course, user, now)
+                edition = (editions or {}).get(user.id)
+                _, newly = certificates.claim_certificate(
+                    site, course, user, now, edition=edition,
+                    deadline=edition.certification_deadline_at if edition is not None else None)
                 issued += newly
             db.session.commit()
             progress("certificates", len(batch))

@@ -12,6 +12,7 @@ from ..accounts.models import User
 from flask_sqlalchemy.pagination import Pagination
 
 from ..core.pagination import paginate
+from ..editions.filters import EVERYONE, EditionFilter
 from ..extensions import db
 from .models import ModerationAction, Post, PostReport, Thread, ThreadRead
 
@@ -26,18 +27,24 @@ class ThreadRow:
     unread: bool
 
 
-def thread_page(module_slug: str, viewer: User, number: int, per_page: int = THREADS_PER_PAGE) -> Pagination | None:
+def thread_page(module_slug: str, viewer: User, number: int, per_page: int = THREADS_PER_PAGE,
+                edition: EditionFilter = EVERYONE) -> Pagination | None:
     """ThreadRows, pinned first, then newest activity. None when the page number is past the end. Two queries.
 
-    Reply counts come from the kept Thread.reply_count, not from counting each listed thread's posts."""
+    Reply counts come from the kept Thread.reply_count, not from counting each listed thread's posts.
+    With an `edition` filter, only threads in which someone of that edition has a visible post."""
+    conditions = [Thread.module_slug == module_slug]
+    authors = edition.where(Post.author_id)
+    if authors is not None:
+        conditions.append(Thread.id.in_(select(Post.thread_id).where(Post.is_visible, authors)))
     page = paginate(
         select(Thread, User, Thread.reply_count, ThreadRead.seen_last_post_at)
         .outerjoin(User, Thread.author_id == User.id)
         .outerjoin(ThreadRead, and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == viewer.id))
-        .where(Thread.module_slug == module_slug)
+        .where(*conditions)
         .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc()),
         number, per_page, rows=True,
-        count=select(func.count(Thread.id)).where(Thread.module_slug == module_slug))
+        count=select(func.count(Thread.id)).where(*conditions))
     if page is not None:
         page.items = [ThreadRow(thread, author, count, seen is None or seen < thread.last_post_at)
                       for thread, author, count, seen in page.items]

@@ -11,6 +11,9 @@ from ..core.site import current_site
 from ..core.safe_markdown import render_safe
 from ..courses.content import Module
 from ..courses.views import get_module_or_404
+from ..editions.filters import EVERYONE, UnknownEdition, filter_choices, parse_edition_filter
+from ..editions.loaders import viewer_edition
+from ..editions.service import all_editions
 from ..extensions import client_address, db, limiter
 from . import permissions, queries, service
 from ..core.forms import ActionForm
@@ -64,13 +67,31 @@ def thread_list(module_slug: str):
                 db.session.commit()
                 flash("Your thread has been started.", "success")
                 return redirect(thread_url(post.thread), code=303)
-    page = queries.thread_page(module.slug, current_user, page_number())
+    edition_filter, filter_error = _edition_filter()
+    page = queries.thread_page(module.slug, current_user, page_number(), edition=edition_filter)
     if page is None:
         abort(404)
     form.give_token()
     follow = service.subscriptions_of(current_user, [module_scope(module.slug)]).get(module_scope(module.slug))
-    return respond("forums/thread_list.html", form_status(form), module=module, page=page, form=form,
-                    preview=preview, follow_mode=follow)
+    status = 422 if filter_error else form_status(form)
+    return respond("forums/thread_list.html", status, module=module, page=page, form=form,
+                    preview=preview, follow_mode=follow, edition_filter=edition_filter, filter_error=filter_error,
+                    own_edition=viewer_edition(),
+                    edition_choices=filter_choices(all_editions()) if current_user.is_staff else None)
+
+
+def _edition_filter():
+    """`?edition=<id>`: staff may pick any edition; a learner only their own. Returns (filter, error message)."""
+    value = request.args.get("edition")
+    try:
+        chosen = parse_edition_filter(value)
+    except UnknownEdition as e:
+        return EVERYONE, e.message
+    if chosen.active and not current_user.is_staff:
+        own = viewer_edition()
+        if chosen.edition is None or own is None or chosen.edition.id != own.id:
+            return EVERYONE, "You can filter the threads to your own edition only."
+    return chosen, None
 
 
 @posting_limit

@@ -1,10 +1,14 @@
 """axe-core (WCAG 2.0, 2.1 and 2.2, levels A and AA) on every page type, in a real browser."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from courseware.assignments.models import Submission
+from courseware.core.time import utcnow
+from courseware.editions.models import Edition, EditionMembership
 from courseware.extensions import db
 from tests.browser.conftest import SCREENSHOTS, describe, run_axe, sign_in
 from tests.certificates.helpers import earn_everything
@@ -17,10 +21,11 @@ ANONYMOUS_PAGES = ["/", "/modules/", "/modules/basics/", "/glossary/", "/further
                    "/reset-password", "/no/such/page"]
 LEARNER_PAGES = ["/", "/modules/", "/modules/basics/", "/modules/basics/first-steps/", "/account/",
                  "/account/delete", "/modules/basics/forum/", "/modules/basics/assignment/", "/certificate/",
-                 "/forum/notifications/", "/progress/"]
+                 "/forum/notifications/", "/progress/", "/announcements/", "/sessions/"]
 TUTOR_PAGES = ["/", "/modules/basics/first-steps/", "/account/", "/modules/basics/forum/", "/tutor/",
-               "/forum/moderation/", "/tutor/overview/", "/tutor/learners/"]
-ADMIN_PAGES = ["/admin/", "/admin/users/", "/admin/certificates/", "/admin/moderation/", "/admin/outbox/"]
+               "/forum/moderation/", "/tutor/overview/", "/tutor/learners/", "/announcements/", "/sessions/"]
+ADMIN_PAGES = ["/admin/", "/admin/users/", "/admin/certificates/", "/admin/moderation/", "/admin/outbox/",
+               "/admin/editions/"]
 
 
 def _users(app):
@@ -30,13 +35,26 @@ def _users(app):
 
 
 def _with_content(app, signed_in, learner, tutor) -> int:
-    """Give the learner a thread, a graded submission and a certificate, so pages show real content.
-    Returns the id of the learner's first submission."""
+    """Give the learner a thread, a graded submission and a certificate, so pages show real content; an
+    edition with an announcement and live sessions (one past, one to come). Returns the id of the learner's
+    first submission."""
     client = signed_in(learner, app=app)
     earn_everything(app, client, learner, signed_in(tutor, app=app))
     assert client.post("/certificate/").status_code == 302
     assert client.post("/modules/basics/forum/", data={"title": "A question",
                                                        "body": "What about **V2G**?"}).status_code == 303
+    with app.app_context():
+        edition = Edition(name="Spring 2027", certification_deadline_at=utcnow() + timedelta(days=30))
+        db.session.add(edition)
+        db.session.flush()
+        db.session.add(EditionMembership(user_id=learner.id, edition_id=edition.id))
+        db.session.commit()
+    staff = signed_in(tutor, app=app)
+    staff.post("/announcements/", data={"title": "Kick-off on Monday", "body": "Join the **webinar**.", "edition": "all"})
+    for title, start in (("Kick-off webinar", utcnow() - timedelta(days=1)), ("Question hour", utcnow() + timedelta(days=2))):
+        staff.post("/sessions/", data={"title": title, "starts_at": start.isoformat(timespec="minutes"),
+                                       "ends_at": (start + timedelta(hours=1)).isoformat(timespec="minutes"),
+                                       "join_url": "https://meet.example.org/room", "edition": "all"})
     with app.app_context():
         return db.session.scalar(select(Submission.id).order_by(Submission.id))
 
@@ -76,7 +94,8 @@ def test_tutor_pages_have_no_violations(page, base_url, live_server, signed_in):
     learner, tutor = _users(live_server.app)
     submission_id = _with_content(live_server.app, signed_in, learner, tutor)
     sign_in(page, base_url, tutor.email, DEFAULT_PASSWORD)
-    check_pages(page, base_url, TUTOR_PAGES + [f"/tutor/submissions/{submission_id}/", f"/tutor/learners/{learner.id}/"])
+    check_pages(page, base_url, TUTOR_PAGES + [f"/tutor/submissions/{submission_id}/", f"/tutor/learners/{learner.id}/",
+                                               "/sessions/1/edit", "/sessions/1/attendance"])
 
 
 def test_admin_pages_have_no_violations(page, base_url, live_server, signed_in):
@@ -85,7 +104,37 @@ def test_admin_pages_have_no_violations(page, base_url, live_server, signed_in):
     with live_server.app.app_context():
         admin = make_user(role="admin", email="axe-admin@course.example", name="Adam Admin")
     sign_in(page, base_url, admin.email, DEFAULT_PASSWORD)
-    check_pages(page, base_url, ADMIN_PAGES)
+    check_pages(page, base_url, ADMIN_PAGES + ["/admin/editions/1/", f"/admin/learners/{learner.id}/edition"])
+
+
+def test_edition_pages_with_errors_have_no_violations(page, base_url, live_server):
+    """The editions form and the sessions form with their messages beside the fields."""
+    learner, tutor = _users(live_server.app)
+    with live_server.app.app_context():
+        admin = make_user(role="admin", email="axe-admin@course.example", name="Adam Admin")
+    sign_in(page, base_url, admin.email, DEFAULT_PASSWORD)
+    page.goto(base_url + "/admin/editions/")
+    page.fill("#name", "Spring 2027")
+    page.fill("#starts_on", "2027-03-01")
+    page.fill("#certification_deadline", "2027-02-01")
+    page.click("main form.stack-form button[type=submit]")
+    assert page.locator("#certification_deadline-error").is_visible()
+    violations = run_axe(page)
+    assert not violations, describe(violations)
+    page.goto(base_url + "/sessions/")
+    page.fill("#title", "Kick-off")
+    page.fill("#starts_at", "2027-03-04 14:00")
+    page.fill("#ends_at", "2027-03-04 13:00")
+    page.fill("#join_url", "https://meet.example.org/room")
+    page.click("main form.stack-form button[type=submit]")
+    assert page.locator("#ends_at-error").is_visible()
+    violations = run_axe(page)
+    assert not violations, describe(violations)
+    page.goto(base_url + "/account/")
+    page.click("form[action='/account/calendar'] button")
+    assert page.locator("#calendar-url").is_visible()
+    violations = run_axe(page)
+    assert not violations, describe(violations)
 
 
 def test_form_errors_have_no_violations(page, base_url):

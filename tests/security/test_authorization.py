@@ -15,8 +15,12 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
+from datetime import timedelta
+
 from courseware.assignments.models import Submission
 from courseware.certificates.models import Certificate
+from courseware.core.time import utcnow
+from courseware.editions.models import Announcement, Edition, EditionMembership, LiveSession
 from courseware.extensions import db
 from courseware.forums.models import Post, PostReport
 from tests.certificates.helpers import (ANSWER, FIXTURE, complete_units, grade, latest_submission_id,
@@ -67,6 +71,10 @@ GET_RULES = {
     "assignments.queue": STAFF, "assignments.grade": STAFF, "assignments.export_gradebook": STAFF,
     "admin.home": ADMIN, "admin.users": ADMIN, "admin.moderation_log": ADMIN, "admin.outbox": ADMIN,
     "admin.certificate_list": ADMIN, "admin.certificate_detail": ADMIN, "admin.certificate_register": ADMIN,
+    "editions.editions": ADMIN, "editions.edit_edition": ADMIN, "editions.move_learner": ADMIN,
+    "editions.announcements": SIGNED_IN, "editions.sessions": SIGNED_IN, "editions.session_ics": SIGNED_IN,
+    "editions.edit_session": STAFF, "editions.attendance": STAFF,
+    "editions.calendar_feed": (404, 404, 404, 404, 404),    # with a forged token
 }
 
 class To:
@@ -117,6 +125,23 @@ POST_RULES = {
     "admin.users": (LOGIN, 403, 403, 403, To(302, "/admin/users/")),
     "admin.revoke_certificate": (LOGIN, 403, 403, 403, To(302, r"/admin/certificates/\d+/")),
     "admin.reissue_certificate": (LOGIN, 403, 403, 403, To(302, r"/admin/certificates/\d+/")),
+    "accounts.set_time_zone": (LOGIN,) + (To(302, "/account/"),) * 4,
+    "editions.editions": (LOGIN, 403, 403, 403, To(302, r"/admin/editions/\d+/")),
+    "editions.edit_edition": (LOGIN, 403, 403, 403, To(302, r"/admin/editions/\d+/")),
+    "editions.adopt_learners": (LOGIN, 403, 403, 403, To(303, r"/admin/editions/\d+/")),
+    "editions.move_learner": (LOGIN, 403, 403, 403, To(303, r"/admin/learners/\d+/edition")),
+    "editions.announcements": (LOGIN, 403, 403, To(303, "/announcements/"), To(303, "/announcements/")),
+    "editions.mark_read": (LOGIN,) + (To(303, "/announcements/"),) * 4,
+    "editions.dismiss": (LOGIN,) + (To(303, "/"),) * 4,
+    "editions.mark_all_read": (LOGIN,) + (To(303, "/announcements/"),) * 4,
+    "editions.mail_settings": (LOGIN,) + (To(303, "/announcements/"),) * 4,
+    "editions.sessions": (LOGIN, 403, 403, To(303, "/sessions/"), To(303, "/sessions/")),
+    "editions.edit_session": (LOGIN, 403, 403, To(303, "/sessions/"), To(303, "/sessions/")),
+    "editions.cancel_session": (LOGIN, 403, 403, To(303, "/sessions/"), To(303, "/sessions/")),
+    "editions.attendance": (LOGIN, 403, 403, To(303, r"/sessions/\d+/attendance"),
+                            To(303, r"/sessions/\d+/attendance")),
+    "editions.create_calendar_link": (LOGIN, 200, 200, 200, 200),
+    "editions.revoke_calendar_link": (LOGIN,) + (To(303, "/account/"),) * 4,
     # Ending the session: checked one role at a time by test_session_ending_posts.
     "accounts.logout": (LOGIN,) + (HOME,) * 4,
     "accounts.sign_out_everywhere": (LOGIN,) + (To(302, "/login"),) * 4,
@@ -170,6 +195,28 @@ VALID_POSTS = {
     "admin.revoke_certificate": lambda world, user: {"reason": "The assignment was not the learner's own work."},
     "admin.reissue_certificate": lambda world, user: {"name": "Lena L. Learner", "organisation": "City of Utrecht",
                                                       "note": "The middle initial was missing."},
+    "accounts.set_time_zone": lambda world, user: {"time_zone": "Europe/Lisbon"},
+    "editions.editions": lambda world, user: {"name": "Spring 2028", "starts_on": "2028-03-01"},
+    "editions.edit_edition": lambda world, user: {"name": "Spring 2027", "certification_deadline": "2027-06-30"},
+    "editions.adopt_learners": lambda world, user: {},
+    "editions.move_learner": lambda world, user: {"edition": str(world["other_edition_id"])},
+    "editions.announcements": lambda world, user: {"title": "Webinar moved", "body": "Now on **Tuesday**.",
+                                                   "edition": "all"},
+    "editions.mark_read": lambda world, user: {},
+    "editions.dismiss": lambda world, user: {},
+    "editions.mark_all_read": lambda world, user: {},
+    "editions.mail_settings": lambda world, user: {"announcements": "y"},
+    "editions.sessions": lambda world, user: {"title": "Question hour", "starts_at": "2027-03-04T14:00+01:00",
+                                              "ends_at": "2027-03-04T15:00+01:00",
+                                              "join_url": "https://meet.example.org/q", "edition": "all"},
+    "editions.edit_session": lambda world, user: {"title": "Kick-off, moved", "starts_at": "2027-03-05T14:00+01:00",
+                                                  "ends_at": "2027-03-05T15:00+01:00",
+                                                  "join_url": "https://meet.example.org/kick-off", "edition": "all"},
+    "editions.cancel_session": lambda world, user: {},
+    "editions.attendance": lambda world, user: {"shown": [str(world["users"]["learner"].id)],
+                                                "attended": [str(world["users"]["learner"].id)]},
+    "editions.create_calendar_link": lambda world, user: {},
+    "editions.revoke_calendar_link": lambda world, user: {},
     "accounts.logout": lambda world, user: {},
     "accounts.sign_out_everywhere": lambda world, user: {},
     "privacy.delete_account": lambda world, user: {"password": DEFAULT_PASSWORD},
@@ -203,13 +250,33 @@ def world(app, learner, other_learner, tutor, admin, signed_in):
         db.session.add(PostReport(post_id=post.id, reporter_id=other_learner.id, reason="test"))
         db.session.commit()
         certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == learner.id))
+        edition, other_edition, announcement, session = _edition_world(learner, other_learner, tutor)
         args = {"module_slug": "basics", "unit_slug": "first-steps", "thread_id": post.thread_id, "post_id": post.id,
                 "submission_id": latest_submission_id(app, learner.id, "basics"),
                 "certificate_id": certificate.id, "user_id": learner.id, "code": certificate.code,
                 "token": "forged-token", "report_id": db.session.scalar(select(PostReport.id)), "list_id": 1,
-                "filename": "01-basics/images/demand.svg", "action": "pin", "slug": "fixture-modes"}
-    return {"args": args, "static": {"filename": "site.css"},
+                "filename": "01-basics/images/demand.svg", "action": "pin", "slug": "fixture-modes",
+                "edition_id": edition, "announcement_id": announcement, "session_id": session}
+    return {"args": args, "static": {"filename": "site.css"}, "other_edition_id": other_edition,
             "users": {"learner": learner, "other": other_learner, "tutor": tutor, "admin": admin}}
+
+
+def _edition_world(learner, other_learner, tutor) -> tuple[int, int, int, int]:
+    """An edition holding both learners, a second one to move them to, an announcement to the first and a
+    live session for everyone (ids)."""
+    edition, later = Edition(name="Spring 2027"), Edition(name="Autumn 2027")
+    db.session.add_all([edition, later])
+    db.session.flush()
+    for user in (learner, other_learner):
+        db.session.add(EditionMembership(user_id=user.id, edition_id=edition.id))
+    start = utcnow() - timedelta(hours=1)
+    announcement = Announcement(edition_id=edition.id, title="Welcome", body="Hello", body_html="<p>Hello</p>",
+                                author_id=tutor.id)
+    session = LiveSession(title="Kick-off", starts_at=start, ends_at=start + timedelta(hours=2),
+                          join_url="https://meet.example.org/kick-off", created_by_id=tutor.id)
+    db.session.add_all([announcement, session])
+    db.session.commit()
+    return edition.id, later.id, announcement.id, session.id
 
 
 def _url(app, rule, world) -> str:

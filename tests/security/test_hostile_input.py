@@ -149,7 +149,11 @@ def hostile_round(app, client, pages: dict[str, str]) -> int:
 def hostile_paths(client) -> None:
     for template in ["/modules/{}/", "/modules/basics/{}/", "/modules/{}/forum/", "/modules/basics/forum/{}/",
                      "/modules/basics/assignment/{}", "/verify/{}", "/tutor/submissions/{}/", "/tutor/learners/{}/",
-                     "/reset-password/{}", "/forum/unsubscribe/{}", "/course-assets/{}", "/admin/certificates/{}/"]:
+                     "/reset-password/{}", "/forum/unsubscribe/{}", "/course-assets/{}", "/admin/certificates/{}/",
+                     "/sessions/{}.ics", "/sessions/{}/edit", "/sessions/{}/attendance", "/calendar/{}.ics",
+                     "/admin/editions/{}/", "/admin/learners/{}/edition", "/tutor/?edition={}",
+                     "/tutor/learners/?edition={}", "/tutor/overview/?edition={}", "/modules/basics/forum/?edition={}",
+                     "/tutor/export/progress.csv?edition={}"]:
         for payload in ["9" * 40, "-1", "..%2f..%2fetc%2fpasswd", "%00", "<script>alert('x')</script>",
                         "' OR 1=1 --", "{{7*7}}"]:
             assert_safe(client.get(template.format(payload)), f"GET {template.format(payload)}")
@@ -180,10 +184,10 @@ def test_hostile_values_as_anonymous(app):
 def test_hostile_values_when_signed_in(populated, request, role, signed_in):
     app = populated
     client = signed_in(request.getfixturevalue(role))
-    start = ["/", "/modules/basics/forum/", "/account/"]
+    start = ["/", "/modules/basics/forum/", "/account/", "/announcements/", "/sessions/"]
     start += {"learner": ["/modules/basics/assignment/", "/certificate/"],
               "tutor": ["/tutor/", "/tutor/learners/"],
-              "admin": ["/tutor/", "/admin/"]}[role]
+              "admin": ["/tutor/", "/admin/", "/admin/editions/"]}[role]
     pages = crawl(client, start)
     assert hostile_round(app, client, pages) > 100
     hostile_paths(client)
