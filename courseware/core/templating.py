@@ -19,10 +19,22 @@ def format_datetime(value: datetime | None) -> str:
     return value.strftime("%-d %B %Y, %H:%M UTC") if value else ""
 
 
+def describe_days(days: int) -> str:
+    """A period in words, as the privacy notice and mails state it: "3 years", "1 year", "90 days"."""
+    if days == 0:
+        return "without limit"
+    for unit, size in (("year", 365), ("month", 30)):
+        if days >= size and days % size == 0:
+            n = days // size
+            return f"{n} {unit}{'s' if n != 1 else ''}"
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["has_endpoint"] = has_endpoint
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["days"] = describe_days
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -60,6 +60,10 @@ GET_RULES = {
     "assignments.queue": STAFF, "assignments.grade": STAFF, "assignments.export_gradebook": STAFF,
     "admin.home": ADMIN, "admin.users": ADMIN, "admin.moderation_log": ADMIN, "admin.outbox": ADMIN,
     "admin.certificate_list": ADMIN, "admin.certificate_detail": ADMIN, "admin.certificate_register": ADMIN,
+    "privacy.retention_report": ADMIN,
+    # Decided by the client's address, not the role: the test client is on this machine (127.0.0.1).
+    # From anywhere else it is 404 without the bearer token (tests/operations/test_metrics.py).
+    "operations.metrics": PUBLIC,
 }
 
 # For POST only the refusals are checked: who is sent to sign in and who is refused. The
