@@ -20,13 +20,12 @@ def format_datetime(value: datetime | None) -> str:
 
 
 def describe_days(days: int) -> str:
-    """A period in words, as the privacy notice and mails state it: "3 years", "1 year", "90 days"."""
+    """A period in words, as the privacy notice and mails state it: "3 years", "1 year", "90 days".
+    Whole years only when the days make whole years of 365 days; otherwise the exact number of days."""
     if days == 0:
         return "without limit"
-    for unit, size in (("year", 365), ("month", 30)):
-        if days >= size and days % size == 0:
-            n = days // size
-            return f"{n} {unit}{'s' if n != 1 else ''}"
+    if days % 365 == 0:
+        return f"{days // 365} year{'s' if days != 365 else ''}"
     return f"{days} day{'s' if days != 1 else ''}"
 
 
