@@ -39,6 +39,10 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def site():
-        state = app.extensions.get("courseware.content", {})
-        title = state["course"].title if state.get("course") else "Smart-charging e-course"
-        return {"site_title": title}
+        return {"site_title": site_title(app)}
+
+
+def site_title(app: Flask) -> str:
+    """The course's title (read from the content, never from the database)."""
+    state = app.extensions.get("courseware.content", {})
+    return state["course"].title if state.get("course") else "Smart-charging e-course"

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, render_template
-from sqlalchemy.exc import InterfaceError, OperationalError
+from flask import Flask, current_app, g
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from ..core.templating import site_title
 from ..extensions import db
 from . import logs
 
@@ -27,10 +28,30 @@ def database_unavailable(error):
         db.session.rollback()
     except Exception:  # the connection is gone; the pool replaces it
         log.debug("rollback after a lost connection failed", exc_info=True)
-    body = render_template("errors/unavailable.html", request_id=logs.request_id())
+    # Rendered straight from the template, without the context processors: flask-login's would load the
+    # signed-in user from the database that is not answering.
+    body = current_app.jinja_env.get_template("errors/unavailable.html").render(
+        request_id=logs.request_id(), site_title=site_title(current_app))
     return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+
+
+def release_session(exc) -> None:
+    """End the request's session even when its connection was cut after the answer was made: the
+    rollback that ends it fails then, and must not turn a finished request into a 500. (Runs before
+    Flask-SQLAlchemy's own clean-up, which then finds nothing left to do.)"""
+    try:
+        db.session.remove()
+    except DBAPIError as error:
+        log.warning("the database connection was lost at the end of a request (%s); it is discarded",
+                    str(error).split("\n")[0])
+        try:
+            db.session.invalidate()
+        except Exception:  # already gone
+            pass
+        db.session.registry.clear()
 
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(InterfaceError, database_unavailable)
+    app.teardown_appcontext(release_session)
