@@ -110,3 +110,33 @@ def test_the_state_of_the_work(app, client, learner, tutor, outbox):
     text = client.get("/metrics").get_data(as_text=True)
     assert value(text, "courseware_certificates_issued_total") == 1
     assert re.search(r"^# TYPE courseware_certificates_issued(_total)? counter$", text, re.M)
+
+
+@pytest.mark.slow
+def test_counts_add_up_over_every_gunicorn_worker(make_site, fresh_database):
+    """Under three gunicorn workers, does /metrics count every request, whichever worker answered it and
+    whichever answers the scrape? And is it a 404 for a request a local proxy forwards from elsewhere?"""
+    import http.client
+    from pathlib import Path
+
+    from .servers import Browser, gunicorn, gunicorn_master, site_env, worker_pids
+
+    app = make_site(fresh_database(), "metrics-server")
+    instance = Path(app.instance_path)
+    with gunicorn(site_env(str(app.config["SQLALCHEMY_DATABASE_URI"]), instance), workers=3) as address:
+        first = Browser(*address).get("/metrics")[2]
+        for _ in range(60):
+            assert Browser(*address).get("/healthz")[0] == 200
+        status, headers, text = Browser(*address).get("/metrics")
+        assert status == 200
+        counted = (value(text, "courseware_http_requests_total", endpoint="core.healthz", method="GET", status="200")
+                   - value(first, "courseware_http_requests_total", endpoint="core.healthz", method="GET",
+                           status="200"))
+        assert counted == 60
+        files = list((instance / "metrics").glob("counter_*.db"))
+        assert len(files) >= 2, "more than one worker answered (and wrote its counts)"
+        assert len(worker_pids(gunicorn_master(address[1]))) == 3
+        conn = http.client.HTTPConnection(*address, timeout=30)
+        conn.request("GET", "/metrics", headers={"X-Forwarded-For": "203.0.113.5"})
+        assert conn.getresponse().status == 404
+        conn.close()
