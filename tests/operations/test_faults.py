@@ -41,6 +41,17 @@ def prepare(make_site, fresh_database, people: int):
     return app, url, learners
 
 
+def retrying(action, attempts: int = 20):
+    """Run `action` again when the server drops the connection (a worker killed under it)."""
+    for attempt in range(attempts):
+        try:
+            return action()
+        except OSError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+
+
 def signed_in(address, learner) -> Client:
     client = Client(*address)
     assert client.sign_in(learner.email, DEFAULT_PASSWORD) == 302
@@ -66,30 +77,40 @@ def test_a_worker_killed_while_learners_write_loses_nothing_acknowledged(make_si
             db.session.remove()
         assert threads, "the workers created the prompt threads when they started"
 
-        def learner_loop(i: int) -> None:
-            client = signed_in(address, learners[i])
-            client.get("/modules/basics/assignment/")
-            n = 0
-            while not stop.is_set() and n < 200:
-                n += 1
-                token = f"w{i}-{n}-{secrets.token_hex(3)}"
+        def fresh_form(client) -> None:
+            for _ in range(20):          # a worker may die under this request too
                 try:
-                    if n % 2:
-                        module, thread_id = threads[n % len(threads)]
-                        status = client.post(f"/modules/{module}/forum/{thread_id}/",
-                                             {"body": f"Reply {token}", "form_token": secrets.token_urlsafe(12)})[0]
-                        kind = "reply"
-                    else:
-                        status = client.multipart("/modules/basics/assignment/",
-                                                  {"body": f"Draft {token}", "save_draft": "Save draft"},
-                                                  {"attachment": (f"{token}.pdf", PDF, "application/pdf")})[0]
-                        kind = "draft"
-                        client.get("/modules/basics/assignment/")     # a fresh form token
-                except OSError:          # the worker died with the request: not acknowledged
-                    status, kind = None, "reply" if n % 2 else "draft"
-                    time.sleep(0.05)
-                with lock:
-                    sent[kind].append((i, token, status))
+                    client.get("/modules/basics/assignment/")
+                    return
+                except OSError:
+                    time.sleep(0.1)
+
+        def learner_loop(i: int) -> None:
+            try:
+                client = retrying(lambda: signed_in(address, learners[i]))
+                fresh_form(client)
+                n = 0
+                while not stop.is_set() and n < 200:
+                    n += 1
+                    token = f"w{i}-{n}-{secrets.token_hex(3)}"
+                    kind = "reply" if n % 2 else "draft"
+                    try:
+                        if kind == "reply":
+                            module, thread_id = threads[n % len(threads)]
+                            status = client.post(f"/modules/{module}/forum/{thread_id}/",
+                                                 {"body": f"Reply {token}", "form_token": secrets.token_urlsafe(12)})[0]
+                        else:
+                            status = client.multipart("/modules/basics/assignment/",
+                                                      {"body": f"Draft {token}", "save_draft": "Save draft"},
+                                                      {"attachment": (f"{token}.pdf", PDF, "application/pdf")})[0]
+                    except OSError:          # the worker died with the request: not acknowledged
+                        status = None
+                    with lock:
+                        sent[kind].append((i, token, status))
+                    if kind == "draft":
+                        fresh_form(client)
+            except Exception as e:  # reported by the test, instead of dying silently in a thread
+                errors.append(f"learner {i}: {e!r}")
 
         workers = [threading.Thread(target=learner_loop, args=(i,)) for i in range(len(learners))]
         for w in workers:
