@@ -45,7 +45,7 @@ class Created:
 
 
 @contextmanager
-def _workdir(instance: Path):
+def scratch_folder(instance: Path):
     """A private scratch folder inside the instance folder (same file system: hard links, renames)."""
     instance.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=".backup-", dir=instance))
@@ -81,7 +81,7 @@ def create_backup(app: Flask, output: Path, now: datetime) -> Created:
     with app.app_context():
         engine = db.engine
         kind = database.kind(engine)
-        with _workdir(instance) as work:
+        with scratch_folder(instance) as work:
             staged = work / "uploads"
             staged.mkdir()
             # Attachments are kept (hard-linked) before the snapshot and once more after it, for those

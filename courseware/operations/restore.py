@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from ..certificates.keys import KEY_FILE
 from ..extensions import db
 from . import database
 from .archive import SECRET_KEY, SIGNING_KEY, UPLOADS, BackupError, Manifest, read_archive
-from .backup import SECRET_KEY_FILE, _workdir
+from .backup import SECRET_KEY_FILE, scratch_folder
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +96,7 @@ def restore_backup(app: Flask, path: Path) -> Restored:
     instance = Path(app.instance_path)
     with app.app_context():
         kind = database.kind(db.engine)
-    with _workdir(instance) as work:
+    with scratch_folder(instance) as work:
         manifest = read_archive(path, keep=lambda name: True, into=work)
         if manifest.database != kind:
             raise BackupError(f"The archive holds a {manifest.database} database, but DATABASE_URL names a {kind} "

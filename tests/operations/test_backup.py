@@ -1,7 +1,6 @@
 """`flask backup create / verify / restore`: a whole site, taken while it runs, put back exactly."""
 from __future__ import annotations
 
-import gzip
 import hashlib
 import io
 import json
@@ -11,7 +10,7 @@ import stat
 import tarfile
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
 from courseware import demo

@@ -18,7 +18,7 @@ from courseware.extensions import db
 from courseware.forums.models import Post, Thread
 from courseware.privacy import retention
 from courseware.privacy.models import RetentionAction, RetentionNotice, RetentionRecord
-from tests.certificates.helpers import earn_everything, grade, latest_submission_id, write_posts
+from tests.certificates.helpers import earn_everything, grade, latest_submission_id
 from tests.conftest import login
 from tests.factories import make_user
 
