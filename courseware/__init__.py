@@ -1,7 +1,6 @@
 """The smart-charging e-course platform."""
 from __future__ import annotations
 
-import logging
 import os
 import sqlite3
 from pathlib import Path
@@ -11,10 +10,12 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import (accounts, admin, assignments, certificates, cli, core, courses, dashboards, editions, forums, pages,
+from . import (accounts, admin, assignments, certificates, cli, core, courses, dashboards, editions, forums,
+               operations, pages,
                privacy)
 from . import config as config_module
 from .core.params import BoundedIntConverter
+from .operations.logs import configure_logging
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,7 +47,8 @@ def _sqlite_savepoint_inside_transaction(conn, name):
 
 # The features, in the order they are set up. Each package's init_app registers its blueprint (every
 # URL is in its blueprint.py) and what it keeps about a person (its personal_data.py).
-FEATURES = (accounts, courses, pages, editions, forums, assignments, certificates, dashboards, admin, privacy)
+FEATURES = (accounts, courses, pages, editions, forums, assignments, certificates, dashboards, admin, privacy,
+            operations)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -59,7 +61,8 @@ def create_app(config: dict | None = None) -> Flask:
     settings.update(config or {})
     app.config.from_mapping(settings)
     config_module.check_required(app.config)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Text or JSON lines, each with the request's id (operations/logs.py).
+    configure_logging(app.config["LOG_FORMAT"])
 
     if app.config["PROXY_COUNT"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"],
@@ -84,4 +87,5 @@ def create_app(config: dict | None = None) -> Flask:
 
     if not app.config.get("TESTING"):
         forums.seed_prompt_threads(app)
+        assignments.remove_orphan_files(app)
     return app

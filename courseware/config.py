@@ -106,7 +106,33 @@ def from_environment(instance_path: str) -> dict:
         # Public certificate verification, per client address.
         "VERIFY_RATE_LIMIT": env.get("VERIFY_RATE_LIMIT", "60 per minute"),
         "DEVELOPMENT": development,
+        # Operations (README, "Operations"). Logs: "text" (one readable line) or "json" (one JSON object a line).
+        "LOG_FORMAT": env.get("LOG_FORMAT", "text").strip().lower(),
+        # /metrics answers loopback clients, and anyone sending "Authorization: Bearer <METRICS_TOKEN>".
+        "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
+        # Where gunicorn's workers add up their request counts (prometheus-client's multiprocess mode).
+        "METRICS_DIR": metrics_dir(env, instance),
+        # Retention (GDPR storage limitation), run daily by `flask privacy retention`; 0 keeps forever.
+        "RETENTION_INACTIVE_ACCOUNT_DAYS": _days(env, "RETENTION_INACTIVE_ACCOUNT_DAYS", 3 * 365),
+        "RETENTION_WARNING_DAYS": _days(env, "RETENTION_WARNING_DAYS", 30),
+        "RETENTION_ATTACHMENT_DAYS": _days(env, "RETENTION_ATTACHMENT_DAYS", 365),
+        "RETENTION_MAIL_DAYS": _days(env, "RETENTION_MAIL_DAYS", 90),
     }
+
+
+def metrics_dir(env, instance: Path) -> str:
+    """The metrics folder: PROMETHEUS_MULTIPROC_DIR (the client library's own variable) or instance/metrics.
+    gunicorn.conf.py computes the same folder to empty it when the server starts."""
+    return env.get("PROMETHEUS_MULTIPROC_DIR") or str(instance / "metrics")
+
+
+def _days(env, name: str, default: int) -> int:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise RuntimeError(f"{name} must be a whole number of days (0 keeps forever), not {value!r}.")
+    return int(value)
 
 
 def check_required(config: dict) -> None:
@@ -122,3 +148,5 @@ def check_required(config: dict) -> None:
         raise RuntimeError("BASE_URL is not set: set it to the site's public address, for example "
                            "BASE_URL=https://course.example.org (every link in mail and on certificates "
                            "is built from it).")
+    if config.get("LOG_FORMAT") not in ("text", "json"):
+        raise RuntimeError(f"LOG_FORMAT must be text or json, not {config.get('LOG_FORMAT')!r}.")

@@ -16,7 +16,7 @@ __all__ = ["PRIVACY_NOTICE_VERSION", "Role", "User"]
 
 # Raise when the privacy notice (templates/pages/privacy.html) changes materially; each account
 # records the version it was shown at registration.
-PRIVACY_NOTICE_VERSION = "2026-12-01"   # editions, announcements, live sessions, time zone
+PRIVACY_NOTICE_VERSION = "2026-12-01"   # editions, live sessions, time zone; retention periods stated
 
 
 def new_session_token() -> str:

@@ -1,9 +1,16 @@
 """Assignments: learners' drafts and submissions with attachments, and the tutors' grading queue and grading."""
 from __future__ import annotations
 
+import logging
+
 from flask import Flask
+from sqlalchemy import inspect
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..core.personal_data import register
+from ..extensions import db
+
+log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
@@ -13,3 +20,22 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     notifications.init_app(app)
     register(app, personal_data.PART)
+
+
+def remove_orphan_files(app: Flask) -> int:
+    """When the app starts (each server worker, each command): remove attachment files an interrupted
+    upload left without a submission (see recovery.py). Never fails the start."""
+    from ..core.site import current_site
+    from .recovery import remove_orphan_files as sweep
+
+    with app.app_context():
+        try:
+            if not inspect(db.engine).has_table("submission"):
+                return 0    # not migrated yet
+            return sweep(current_site())
+        except (SQLAlchemyError, OSError):
+            db.session.rollback()
+            log.exception("could not look for orphaned attachment files; will look again at the next start")
+            return 0
+        finally:
+            db.session.remove()

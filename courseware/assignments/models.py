@@ -74,6 +74,8 @@ class Submission(db.Model):
     attachment_name: Mapped[str | None] = mapped_column(String(160))  # the learner's (sanitised) file name
     attachment_type: Mapped[str | None] = mapped_column(String(120))
     attachment_size: Mapped[int | None] = mapped_column()
+    # Set when the retention policy removed the file (the name stays, so the page can say what was there).
+    attachment_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     # Optimistic concurrency: every state change is a conditional UPDATE on this counter.
     lock_version: Mapped[int] = mapped_column(default=1)
@@ -119,6 +121,11 @@ class Submission(db.Model):
     @property
     def has_attachment(self) -> bool:
         return self.attachment_key is not None
+
+    @property
+    def attachment_was_removed(self) -> bool:
+        """The file was removed under the retention policy (privacy/retention.py)."""
+        return self.attachment_key is None and self.attachment_removed_at is not None
 
 
 # For the grading queue's organisation filter, on the accounts table (declared here, beside the queue's

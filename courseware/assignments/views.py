@@ -13,7 +13,7 @@ from ..core.time import utcnow
 from ..courses.views import get_module_or_404
 from ..editions.service import terms_of
 from ..extensions import db
-from . import service, storage
+from . import recovery, service, storage
 from .forms import SubmissionForm
 from .models import Submission
 from .permissions import can_view_submission
@@ -54,14 +54,15 @@ def assignment_page(module_slug: str):
         add_error(form, e.field, e.message)
         state = service.learner_state(current_user.id, module.slug)
         status = (413 if isinstance(e, storage.FileTooLarge) else 409 if isinstance(e, service.StateConflict)
-                  else 403 if isinstance(e, DeadlinePassed) else 422)
+                  else 403 if isinstance(e, DeadlinePassed) else 507 if isinstance(e, storage.StorageFull) else 422)
         return _render(module, state, form, terms_of(current_user.id, utcnow()), status=status)
     try:
         db.session.commit()
     except Exception:
         db.session.rollback()
-        attachments.discard(result.stored_key)
+        recovery.settle_after_failed_commit(site, result.stored_key)
         raise
+    attachments.release(result.stored_key)
     attachments.discard(result.replaced_key)
     if submit:
         flash(f"Version {result.submission.version} is submitted. A tutor will grade it; "

@@ -48,6 +48,16 @@ def format_deadline(value: datetime | None, zone: str | None = None) -> str:
     return timezones.format_deadline(value, zone or viewer_zone())
 
 
+def describe_days(days: int) -> str:
+    """A period in words, as the privacy notice and mails state it: "3 years", "1 year", "90 days".
+    Whole years only when the days make whole years of 365 days; otherwise the exact number of days."""
+    if days == 0:
+        return "without limit"
+    if days % 365 == 0:
+        return f"{days // 365} year{'s' if days != 365 else ''}"
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["has_endpoint"] = has_endpoint
     app.jinja_env.globals["viewer_zone"] = viewer_zone
@@ -56,11 +66,16 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["time"] = format_time
     app.jinja_env.filters["span"] = format_span
     app.jinja_env.filters["deadline"] = format_deadline
+    app.jinja_env.filters["days"] = describe_days
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
     @app.context_processor
     def site():
-        state = app.extensions.get("courseware.content", {})
-        title = state["course"].title if state.get("course") else "Smart-charging e-course"
-        return {"site_title": title}
+        return {"site_title": site_title(app)}
+
+
+def site_title(app: Flask) -> str:
+    """The course's title (read from the content, never from the database)."""
+    state = app.extensions.get("courseware.content", {})
+    return state["course"].title if state.get("course") else "Smart-charging e-course"

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from . import views
+from . import admin_views, views
 
 bp = Blueprint("privacy", __name__)
 
 bp.add_url_rule("/account/export", view_func=views.export_data, methods=["GET"])
 bp.add_url_rule("/account/delete", view_func=views.delete_account, methods=["GET", "POST"])
+bp.add_url_rule("/admin/retention/", view_func=admin_views.retention_report, methods=["GET"])

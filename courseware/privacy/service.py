@@ -42,12 +42,19 @@ def export_zip(parts: Iterable[PersonalData], site: Site, user: User, now: datet
 
 def erase_account(parts: Iterable[PersonalData], site: Site, user: User, password: str,
                   now: datetime) -> Erasure:
-    """Erase the account after checking its password; every part does its share, then the account goes.
+    """Erase the account at its owner's request (/account/delete), after checking its password.
 
     Returns the Erasure, whose `after_commit` work (removing files) the caller runs once committed.
     """
     if not verify_password(user.password_hash, password):
         raise DomainError("That is not your password. Your account has not been deleted.", field="password")
+    return erase_person(parts, site, user, now, why="at its owner's request")
+
+
+def erase_person(parts: Iterable[PersonalData], site: Site, user: User, now: datetime, *, why: str) -> Erasure:
+    """The erasure itself, the same whoever asks (the person, or the retention policy): every part does
+    its share, then the account row goes. Flushes, never commits; the caller runs `after_commit` once
+    it has committed."""
     erasure = Erasure(user=user, site=site, now=now)
     for part in parts:
         if part.erase is not None:
@@ -58,5 +65,5 @@ def erase_account(parts: Iterable[PersonalData], site: Site, user: User, passwor
     user_id = user.id
     db.session.expunge(user)
     db.session.execute(delete(User).where(User.id == user_id))
-    log.info("account %s erased at its owner's request", user_id)
+    log.info("account %s erased %s", user_id, why)
     return erasure
