@@ -10,6 +10,10 @@ import glob
 import os
 import re
 
+# No control socket (gunicorn 25+): its default path is one per user, so a second server on the machine
+# (another site, a test's server, the benchmark) would take it from the first. Nothing here uses gunicornc.
+control_socket_disable = True
+
 
 def _running(pid: int) -> bool:
     try:

@@ -14,6 +14,7 @@ from . import (accounts, admin, assignments, certificates, cli, core, courses, d
                operations, pages,
                privacy)
 from . import config as config_module
+from .core import rate_limits  # noqa: F401  (registers the database:// rate-limit storage)
 from .core.params import BoundedIntConverter
 from .operations.logs import configure_logging
 from .extensions import csrf, db, limiter, login_manager, migrate
@@ -56,17 +57,21 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=instance_path,
                 instance_relative_config=True, template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"))
-    os.makedirs(app.instance_path, exist_ok=True)
+    # Runtime data (database, keys, uploads): the owner's only.
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
     settings = config_module.from_environment(app.instance_path)
     settings.update(config or {})
     app.config.from_mapping(settings)
-    config_module.check_required(app.config)
+    config_module.complete(app.config)
+    config_module.secure_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     # Text or JSON lines, each with the request's id (operations/logs.py).
     configure_logging(app.config["LOG_FORMAT"])
 
     if app.config["PROXY_COUNT"]:
+        # The client address and scheme from the trusted proxies; never the host: every link is built
+        # from BASE_URL, and the Host header itself is checked against TRUSTED_HOSTS (core/security.py).
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"],
-                                x_proto=app.config["PROXY_COUNT"], x_host=app.config["PROXY_COUNT"])
+                                x_proto=app.config["PROXY_COUNT"], x_host=0, x_port=0, x_prefix=0)
 
     # Ids in URLs fit the database's INTEGER columns: a larger number is a 404, not an overflow.
     app.url_map.converters["int"] = BoundedIntConverter

@@ -4,15 +4,28 @@ Every setting can be overridden by `create_app(config={...})` (the tests do).
 """
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
+
+log = logging.getLogger(__name__)
 
 
 def _bool(value: str | None, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(value: str | None) -> list[str] | None:
+    """A comma-separated setting as a list; None when unset or empty."""
+    items = [item.strip() for item in (value or "").split(",") if item.strip()]
+    return items or None
 
 
 def read_or_create_secret(path: Path, make) -> bytes:
@@ -39,6 +52,32 @@ def read_or_create_secret(path: Path, make) -> bytes:
     return path.read_bytes()
 
 
+def secure_sqlite_file(database_url: str) -> None:
+    """Create the SQLite file readable by its owner only (0600), as the keys are; tighten an existing one.
+
+    SQLite creates its -wal and -shm files with the mode of the database file, so they follow.
+    """
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return
+    path = Path(url.database)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        return
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        return   # no such folder: SQLite will say so when it connects
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            mode = file.stat().st_mode & 0o777
+            if mode & 0o077:
+                file.chmod(mode & 0o700)
+                log.warning("%s was readable by other users; it is now readable by its owner only", file.name)
+        except FileNotFoundError:
+            continue
+
+
 def from_environment(instance_path: str) -> dict:
     env = os.environ
     instance = Path(instance_path)
@@ -57,6 +96,9 @@ def from_environment(instance_path: str) -> dict:
         # The site's canonical address: every absolute link (mail, certificate, QR code, credential,
         # issuer, calendar feeds) is built from it, never from the request. Required in production.
         "BASE_URL": base_url,
+        # Host names this site answers to; a request naming any other host is refused with 400.
+        # Unset: the host of BASE_URL (plus localhost and 127.0.0.1 in development). See complete().
+        "TRUSTED_HOSTS": _list(env.get("TRUSTED_HOSTS")),
         "SECRET_KEY": env.get("SECRET_KEY")
         or read_or_create_secret(instance / "secret_key", lambda: secrets.token_hex(32).encode()).decode(),
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -64,10 +106,17 @@ def from_environment(instance_path: str) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "CONTENT_DIR": env.get("CONTENT_DIR") or str(Path(__file__).resolve().parent.parent / "modules"),
         "CONTENT_RELOAD": development,
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Where rate limits are counted: database:// (the site's database, shared by every worker and
+        # server; core/rate_limits.py), redis://host:6379, or memory:// (one process only: development).
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "database://",
         "RATELIMIT_HEADERS_ENABLED": True,
-        # Behind a reverse proxy, how many proxies to trust for the client address.
+        # Behind a reverse proxy, how many proxies to trust for the client address and scheme
+        # (X-Forwarded-For, X-Forwarded-Proto). X-Forwarded-Host is never trusted.
         "PROXY_COUNT": int(env.get("PROXY_COUNT", "0")),
+        # Sign-in sessions (accounts/sessions.py): signed out after this long unused, and this long after
+        # signing in however busy. A public body's usual figures; shorten them for shared computers.
+        "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "120")),
+        "SESSION_LIFETIME_HOURS": int(env.get("SESSION_LIFETIME_HOURS", "8")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), default=not development),
@@ -87,6 +136,10 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT", "30")),              # seconds per SMTP operation
         "MAIL_FROM": env.get("MAIL_FROM", ""),   # empty: "Smart-charging course <no-reply@BASE_URL's host>"
         "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE", str(60 * 60))),
+        # Email confirmation (SPEC section 4, an operator option): until the owner follows the mailed link,
+        # an account can read but not post, submit or claim; registration then reveals nobody's address.
+        "EMAIL_CONFIRMATION": _bool(env.get("EMAIL_CONFIRMATION")),
+        "EMAIL_CONFIRMATION_MAX_AGE": int(env.get("EMAIL_CONFIRMATION_MAX_AGE", str(72 * 60 * 60))),
         # Argon2id parameters (RFC 9106 second recommended profile: 64 MiB, 3 passes).
         "ARGON2_TIME_COST": int(env.get("ARGON2_TIME_COST", "3")),
         "ARGON2_MEMORY_COST": int(env.get("ARGON2_MEMORY_COST", str(64 * 1024))),
@@ -120,6 +173,25 @@ def from_environment(instance_path: str) -> dict:
     }
 
 
+LOCAL_HOSTS = ("localhost", "127.0.0.1")
+
+
+def complete(config) -> None:
+    """Settings derived from others once every override is in (create_app calls it)."""
+    check_required(config)
+    if not config.get("TRUSTED_HOSTS"):
+        hosts = [urlsplit(config["BASE_URL"]).hostname or ""]
+        if config.get("DEVELOPMENT") or config.get("TESTING"):
+            hosts += [h for h in LOCAL_HOSTS if h not in hosts]
+        config["TRUSTED_HOSTS"] = [h for h in hosts if h]
+    # The signed cookie itself expires with the longest a sign-in may last (Flask's default is 31 days).
+    config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=config.get("SESSION_LIFETIME_HOURS", 8))
+    if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory") and not (
+            config.get("DEVELOPMENT") or config.get("TESTING")):
+        log.warning("RATELIMIT_STORAGE_URI is memory://: each worker process counts on its own, so with several "
+                    "workers the rate limits allow several times what they say. Use database:// or redis://.")
+
+
 def metrics_dir(env, instance: Path) -> str:
     """The metrics folder: PROMETHEUS_MULTIPROC_DIR (the client library's own variable) or instance/metrics.
     gunicorn.conf.py computes the same folder to empty it when the server starts."""
@@ -135,7 +207,7 @@ def _days(env, name: str, default: int) -> int:
     return int(value)
 
 
-def check_required(config: dict) -> None:
+def check_required(config) -> None:
     """Refuse to start a production site that lacks what it cannot guess, or that names an unknown time zone."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 

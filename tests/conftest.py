@@ -189,12 +189,21 @@ def admin(app):
 CSRF_FIELD = re.compile(r'<input[^>]*\bname="csrf_token"[^>]*\bvalue="([^"]*)"')
 
 
-def sign_in(app, user, password: str = DEFAULT_PASSWORD) -> FlaskClient:
-    """A new test client of `app` signed in as `user` (or an email address) through the real sign-in form.
+def ask_for_reset(client: FlaskClient, email: str, **kwargs):
+    """POST the reset form and close the answer, as a server does once it is sent: the lookup and the
+    mail happen then (so their cost cannot be timed by the sender)."""
+    response = client.post("/reset-password", data={"email": email}, **kwargs)
+    response.close()
+    return response
+
+
+def sign_in(app, user, password: str = DEFAULT_PASSWORD, *, client: FlaskClient | None = None) -> FlaskClient:
+    """A new test client of `app` (or `client`, e.g. one with its own user agent and address) signed in as
+    `user` (or an email address) through the real sign-in form.
 
     The form is fetched first and sent back with its CSRF token when it carries one, so it works on an
     app with CSRF protection on. Tests use the `signed_in` fixture; helpers outside a test call this."""
-    client = app.test_client()
+    client = client or app.test_client()
     form = client.get("/login")
     assert form.status_code == 200, form.status
     email = user if isinstance(user, str) else user.email

@@ -8,9 +8,12 @@ from ..extensions import login_manager
 
 
 def init_app(app: Flask) -> None:
-    from . import personal_data, views
+    from . import access, personal_data, signin
     from .blueprint import bp
 
-    login_manager.user_loader(views.load_user)
+    app.jinja_env.globals["needs_email_confirmation"] = access.needs_email_confirmation
+    login_manager.user_loader(signin.load_user)
+    signin.init_app(app)
     app.register_blueprint(bp)
     register(app, personal_data.PART)
+    register(app, personal_data.SESSIONS)

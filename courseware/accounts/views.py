@@ -1,46 +1,31 @@
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+import logging
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
 
 from ..core.auth import safe_next
 from ..core.errors import DomainError
-from ..core.forms import add_error, render_form
+from ..core.forms import ActionForm, add_error, render_form
+from ..core.outbox import deliver_queued_to_log
 from ..core.registration import run_steps
 from ..core.site import current_site
 from ..core.templating import viewer_zone
 from ..core.time import utcnow
-from ..extensions import db, limiter
-from . import service
-from .forms import (ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm,
-                    ResetRequestForm, TimeZoneForm)
-from .models import User
+from ..extensions import client_address, db, limiter
+from . import confirmation, service, sessions
+from .devices import approximate_place, network_of
+from .forms import (ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm,
+                    TimeZoneForm)
+from .signin import sign_in, sign_out
+from .throttle import Refusal, SignInThrottle
 
-
-SIGN_IN_WINDOW = "15 minutes"
-
-
-def load_user(session_id: str) -> User | None:
-    user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not token or user.session_token != token:
-        return None
-    return user
+log = logging.getLogger(__name__)
 
 
 def _signed_in_home() -> str:
     return url_for("courses.home")
-
-
-def _account_key() -> str:
-    return "account:" + service.normalise_email(request.form.get("email", ""))[:254]
-
-
-def _failed(response) -> bool:
-    # A successful sign-in redirects; everything else (wrong password, invalid form) counts.
-    return response.status_code not in (302, 303)
 
 
 @limiter.limit("100 per hour", methods=["POST"])
@@ -49,37 +34,63 @@ def register():
         return redirect(_signed_in_home())
     form = RegisterForm()
     if form.validate_on_submit():
+        site = current_site()
         try:
-            user = service.create_user(email=form.email.data, name=form.name.data,
-                                       organisation=form.organisation.data, password=form.password.data,
-                                       accepted_privacy_notice=True)
+            result = confirmation.register(site, email=form.email.data, name=form.name.data,
+                                           organisation=form.organisation.data, password=form.password.data,
+                                           now=utcnow())
         except DomainError as e:
             add_error(form, e.field, e.message)
-        else:
+            return render_form("accounts/register.html", form)
+        if result.user is not None:
             # What other features give a new account (the edition open for registration), in this transaction.
-            run_steps(current_app, user, utcnow())
+            run_steps(current_app, result.user, utcnow())
+        if site.setting("EMAIL_CONFIRMATION"):
+            # The same answer for a new address and a known one (whose owner has been mailed instead).
             db.session.commit()
-            login_user(user)
-            flash(f"Welcome, {user.name}. Your account is ready.", "success")
-            return redirect(safe_next(_signed_in_home()))
+            flash(f"We have sent a message to {form.email.data.strip()}. Follow the link in it to confirm your "
+                  "address; you can sign in meanwhile.", "info")
+            return redirect(url_for("accounts.login"))
+        if result.user is None:
+            db.session.commit()   # the mail to the address's owner
+            add_error(form, "email", confirmation.KNOWN_ADDRESS)
+            return render_form("accounts/register.html", form)
+        sign_in(result.user)
+        db.session.commit()
+        flash(f"Welcome, {result.user.name}. Your account is ready.", "success")
+        return redirect(safe_next(_signed_in_home()))
     return render_form("accounts/register.html", form)
 
 
-@limiter.limit(f"50 per {SIGN_IN_WINDOW}", methods=["POST"], deduct_when=_failed,
-               error_message="Too many failed sign-ins from your network.")
-@limiter.limit(f"10 per {SIGN_IN_WINDOW}", methods=["POST"], key_func=_account_key, deduct_when=_failed,
-               error_message="Too many failed sign-ins for this account.")
+def _too_many_attempts(refusal: Refusal):
+    response = current_app.make_response((render_template(
+        "errors/error.html", code=429, title="Too many attempts", message=refusal.message, detail=refusal.message,
+        retry_minutes=refusal.retry_minutes), 429))
+    response.headers["Retry-After"] = str(refusal.retry_seconds)
+    return response
+
+
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(_signed_in_home()))
     form = LoginForm()
     if form.validate_on_submit():
+        throttle = SignInThrottle(limiter.storage)
+        attempt, refusal = throttle.begin(form.email.data, client_address())
+        if refusal is not None:
+            return _too_many_attempts(refusal)
         user = service.authenticate(form.email.data, form.password.data)
         if user is not None:
+            sign_in(user)
             db.session.commit()
-            login_user(user)
+            throttle.succeeded(attempt)
             flash(f"Signed in as {user.name}.", "success")
             return redirect(safe_next(_signed_in_home()))
+        window_end = throttle.failed(attempt)
+        if window_end is not None:
+            service.alert_owner(current_site(), form.email.data, approximate_place(network_of(client_address())),
+                                window_end)
+            db.session.commit()
         # Same words whether or not the email is registered.
         form.form_errors.append("The email address or password is not right.")
     return render_form("accounts/login.html", form)
@@ -87,7 +98,8 @@ def login():
 
 @login_required
 def logout():
-    logout_user()
+    sign_out()
+    db.session.commit()
     flash("You have signed out.", "success")
     return redirect(url_for("courses.home"))
 
@@ -103,16 +115,26 @@ def _account_page(form: ChangePasswordForm, zone_form: TimeZoneForm | None = Non
 def account():
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()
         try:
-            service.change_password(current_user, form.current_password.data, form.password.data)
+            service.change_password(user, form.current_password.data, form.password.data)
         except DomainError as e:
             add_error(form, e.field, e.message)
         else:
+            sign_in(user)   # every session ended with the old password; this device starts a new one
             db.session.commit()
-            login_user(current_user)  # keep this session; other sessions are now signed out
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(url_for("accounts.account"))
     return _account_page(form)
+
+
+def _account_page(form: ChangePasswordForm, zone_form: TimeZoneForm | None = None):
+    if zone_form is None:
+        zone_form = TimeZoneForm(formdata=None, time_zone=viewer_zone())
+    status = 422 if form.errors or zone_form.errors else 200
+    active = sessions.active(current_user, utcnow(), sessions.Policy.of(current_site()))
+    return render_template("accounts/account.html", form=form, zone_form=zone_form, sign_ins=active,
+                           end_form=ActionForm(), place=approximate_place), status
 
 
 @login_required
@@ -127,25 +149,63 @@ def set_time_zone():
 
 
 @login_required
-def sign_out_everywhere():
-    current_user.rotate_session_token()
+def end_session(sign_in_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if sign_in_id == current_user.sign_in.id:
+        sign_out()
+        db.session.commit()
+        flash("You have signed out on this device.", "success")
+        return redirect(url_for("accounts.login"))
+    if not sessions.end_one(current_user, sign_in_id):
+        abort(404)
     db.session.commit()
-    logout_user()
+    flash("That session has ended: the device it was on is signed out.", "success")
+    return redirect(url_for("accounts.account", _anchor="sessions"))
+
+
+@login_required
+def sign_out_everywhere():
+    sessions.end_all(current_user)
+    sign_out()
+    db.session.commit()
     flash("You have been signed out on every device.", "success")
     return redirect(url_for("accounts.login"))
+
+
+def _after_response(response, work) -> None:
+    """Run `work` (in an app context of its own, then commit) once the answer has been sent, so that how
+    long it takes cannot be measured by whoever sent the request."""
+    app = current_app._get_current_object()
+
+    def run():
+        with app.app_context():
+            try:
+                work()
+                db.session.commit()
+                deliver_queued_to_log()
+            except Exception:
+                db.session.rollback()
+                log.exception("work after the response failed")
+            finally:
+                db.session.remove()
+
+    response.call_on_close(run)
 
 
 @limiter.limit("20 per hour", methods=["POST"])
 def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        user = service.get_user_by_email(form.email.data)
-        if user is not None and user.active:
-            service.queue_reset_mail(current_site(), user)
-            db.session.commit()
-        # The same answer whether or not the address is registered.
-        flash("If an account uses that address, we have sent it a link to reset the password.", "info")
-        return redirect(url_for("accounts.login"))
+        email = form.email.data
+        # The same answer, after the same work, whether or not the address is registered: looking it up
+        # and mailing happen after the answer has gone.
+        flash("If an account uses that address, we have sent it a link to reset the password, unless we sent "
+              "one recently that still works: then use that one.", "info")
+        response = redirect(url_for("accounts.login"))
+        _after_response(response, lambda: service.request_password_reset(current_site(), limiter.storage, email,
+                                                                          utcnow()))
+        return response
     return render_form("accounts/request_reset.html", form)
 
 
@@ -162,6 +222,7 @@ def reset_password(token: str):
         except DomainError as e:
             add_error(form, e.field, e.message)
         else:
+            confirmation.confirm(user, utcnow())   # the link reached this mailbox: the address is theirs
             db.session.commit()
             flash("Your password has been changed. Sign in with your new password.", "success")
             return redirect(url_for("accounts.login"))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 
 from ..accounts import service as accounts
 from ..accounts.models import Role, User
+from ..accounts.sessions import end_all as end_all_sessions
 from ..core.errors import DomainError
 from ..core.site import Site
 from flask_sqlalchemy.pagination import Pagination
@@ -33,21 +34,11 @@ def _record(actor: User, subject: User, action: str, detail: str = "") -> None:
     log.info("admin %s: %s on account %s %s", actor.id, action, subject.id, detail)
 
 
-def _is_last_active_admin(user: User) -> bool:
-    if not user.is_admin or not user.active:
-        return False
-    # Lock the admin rows (PostgreSQL; SQLite writes one at a time anyway), so two admins demoting
-    # each other at once cannot both pass this check.
-    admins = db.session.scalars(select(User.id).where(User.role == Role.ADMIN, User.active.is_(True))
-                                .with_for_update()).all()
-    return set(admins) <= {user.id}
-
-
 def change_role(actor: User, user: User, role: Role) -> bool:
     """Give `user` the role. Returns False when it already had it."""
     if user.role is role:
         return False
-    if _is_last_active_admin(user):
+    if accounts.is_last_active_admin(user):
         raise DomainError(LAST_ADMIN, field="role")
     before = user.role.label
     user.role = role
@@ -61,10 +52,10 @@ def deactivate(actor: User, user: User) -> bool:
         raise DomainError("You cannot deactivate your own account.")
     if not user.active:
         return False
-    if _is_last_active_admin(user):
+    if accounts.is_last_active_admin(user):
         raise DomainError(LAST_ADMIN)
     user.active = False
-    user.rotate_session_token()   # signed out everywhere, at once
+    end_all_sessions(user)   # signed out everywhere, at once
     _record(actor, user, DEACTIVATED)
     return True
 

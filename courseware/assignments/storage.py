@@ -2,7 +2,8 @@
 
 The learner's file name is never used on disk and never trusted for the type: the bytes
 decide. Zip-based office formats are opened (without extracting anything) and must declare
-their type the way the format requires. Files are served only by a view that checks who asks.
+their type the way the format requires; those that carry macros or would unpack to far more
+than they weigh are refused. Files are served only by a view that checks who asks.
 
 A file is written before the row that names it is committed, so that no committed row lacks its file.
 Until the commit, the writing process holds an exclusive lock (flock) on the file: a process killed in
@@ -52,6 +53,27 @@ OOXML = [
 ODF = {ODT[0]: ODT, ODS[0]: ODS}
 MAX_MANIFEST_BYTES = 1024 * 1024
 
+# An office file is a ZIP archive. Judged from its directory, without extracting anything: what it would
+# unpack to, and how many parts it has. A legitimate assignment is far below both.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_ARCHIVE_ENTRIES = 1000
+
+# Code an office program could run. OOXML: the VBA project (vbaProject.bin, vbaData.xml) and its content
+# types, ActiveX controls, a template fetched from elsewhere. ODF: Basic libraries and scripts stored in the
+# document, and events bound to macros or scripts (which can also call scripts installed with the program).
+OOXML_ACTIVE_PARTS = ("vbaproject.bin", "vbadata.xml")
+OOXML_ACTIVE_FOLDERS = ("activex/",)
+OOXML_ACTIVE_TYPES = ("vbaproject", "vbadata", "macroenabled", "ms-office.activex")
+ODF_ACTIVE_FOLDERS = ("basic/", "scripts/")
+ODF_ACTIVE_MARKERS = (b"script:event-listener", b"vnd.sun.star.script:", b"macro://")
+ODF_SCANNED_PARTS = ("content.xml", "styles.xml", "settings.xml", "meta-inf/manifest.xml")
+SCAN_CHUNK = 256 * 1024
+
+ACTIVE_CONTENT = ("This file contains macros or other code that an office program could run, which we do not "
+                  "accept. Save it as an ordinary document without macros and choose it again.")
+TOO_MANY_PARTS = ("This file would unpack to more than 100 MB or holds more than 1,000 parts, which no assignment "
+                  "needs. Save it again without large embedded files and choose it again.")
+
 
 class FileTooLarge(DomainError):
     """The attachment is over MAX_ATTACHMENT_BYTES; the view answers 413."""
@@ -86,31 +108,90 @@ def _read_limited(upload: FileStorage) -> bytes:
     return data
 
 
-def _zip_type(data: bytes) -> tuple[str, str] | None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
-            infos = zf.infolist()
-            if infos and infos[0].filename == "mimetype" and infos[0].file_size <= 200:
-                declared = zf.read(infos[0]).decode("ascii", "replace").strip()
-                if declared in ODF and {"content.xml", "META-INF/manifest.xml"} <= names:
-                    return ODF[declared]
-                return None
-            info = zf.getinfo("[Content_Types].xml") if "[Content_Types].xml" in names else None
-            if info is None or info.file_size > MAX_MANIFEST_BYTES:
-                return None
-            manifest = zf.read(info).decode("utf-8", "replace")
-            for kind, main_type, part in OOXML:
-                if f'ContentType="{main_type}"' in manifest and part in names:
-                    return kind
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, ValueError, RuntimeError,
-            NotImplementedError, EOFError):
+def _refuse(message: str) -> DomainError:
+    return DomainError(message, field="attachment")
+
+
+def _check_archive_size(infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a ZIP bomb from its directory alone: too many entries, or too much once unpacked. Encrypted
+    or duplicated entries cannot be judged (an office program might read the other copy) and are refused."""
+    if len(infos) > MAX_ARCHIVE_ENTRIES or sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
+        raise _refuse(TOO_MANY_PARTS)
+    names = [info.filename.lower() for info in infos]
+    if len(set(names)) != len(names) or any(info.flag_bits & 0x1 for info in infos):
+        raise _refuse(ACTIVE_CONTENT)
+
+
+def _contains(zf: zipfile.ZipFile, info: zipfile.ZipInfo, markers: tuple[bytes, ...]) -> bool:
+    """Whether the entry's text holds one of `markers`, read in chunks (its size is already capped)."""
+    longest = max(len(m) for m in markers)
+    tail = b""
+    with zf.open(info) as fh:
+        while chunk := fh.read(SCAN_CHUNK):
+            window = (tail + chunk).lower()
+            if any(marker in window for marker in markers):
+                return True
+            tail = window[-longest:]
+    return False
+
+
+def _ooxml_type(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> tuple[str, str] | None:
+    names = {info.filename for info in infos}
+    info = zf.getinfo("[Content_Types].xml") if "[Content_Types].xml" in names else None
+    if info is None or info.file_size > MAX_MANIFEST_BYTES:
         return None
+    manifest = zf.read(info).decode("utf-8", "replace")
+    lowered = [name.lower() for name in names]
+    if (any(name.rsplit("/", 1)[-1] in OOXML_ACTIVE_PARTS for name in lowered)
+            or any(f"/{folder}" in f"/{name}" for name in lowered for folder in OOXML_ACTIVE_FOLDERS)
+            or any(marker in manifest.lower() for marker in OOXML_ACTIVE_TYPES)):
+        raise _refuse(ACTIVE_CONTENT)
+    for rels in (i for i in infos if i.filename.lower().endswith(".rels")):
+        if rels.file_size <= MAX_MANIFEST_BYTES and _contains(zf, rels, (b"attachedtemplate",)) \
+                and _contains(zf, rels, (b'targetmode="external"',)):
+            raise _refuse(ACTIVE_CONTENT)
+    for kind, main_type, part in OOXML:
+        if f'ContentType="{main_type}"' in manifest and part in names:
+            return kind
     return None
 
 
+def _odf_type(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> tuple[str, str] | None:
+    first = infos[0]
+    if first.file_size > 200:
+        return None
+    declared = zf.read(first).decode("ascii", "replace").strip()
+    names = {info.filename for info in infos}
+    if declared not in ODF or not {"content.xml", "META-INF/manifest.xml"} <= names:
+        return None
+    if any(info.filename.lower().startswith(ODF_ACTIVE_FOLDERS) for info in infos):
+        raise _refuse(ACTIVE_CONTENT)
+    for info in infos:
+        if info.filename.lower() in ODF_SCANNED_PARTS and _contains(zf, info, ODF_ACTIVE_MARKERS):
+            raise _refuse(ACTIVE_CONTENT)
+    return ODF[declared]
+
+
+def _zip_type(data: bytes) -> tuple[str, str] | None:
+    """The office type of a ZIP-based file; None when it is no allowed type; DomainError when it is one but
+    carries macros or would unpack to too much."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+            if not infos:
+                return None
+            _check_archive_size(infos)
+            if infos[0].filename == "mimetype":
+                return _odf_type(zf, infos)
+            return _ooxml_type(zf, infos)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, ValueError, RuntimeError,
+            NotImplementedError, EOFError):
+        return None
+
+
 def detect_type(data: bytes) -> tuple[str, str] | None:
-    """(MIME type, extension) of an allowed file, judged by its bytes; None for anything else."""
+    """(MIME type, extension) of an allowed file, judged by its bytes; None for anything else. Raises
+    DomainError for an office file that carries macros or would unpack to too much."""
     if data.startswith(b"%PDF-"):
         return PDF
     if data.startswith(b"\x89PNG\r\n\x1a\n"):

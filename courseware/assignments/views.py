@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 
+from ..accounts.access import confirmed_email_required
 from ..core.auth import learner_required
 from ..core.errors import DeadlinePassed, DomainError
 from ..core.forms import add_error, form_status
@@ -28,6 +29,7 @@ def _render(module, state, form, terms, status: int | None = None, preview=None)
 
 
 @learner_required
+@confirmed_email_required
 def assignment_page(module_slug: str):
     module = get_module_or_404(module_slug)
     state = service.learner_state(current_user.id, module.slug)

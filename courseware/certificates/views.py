@@ -6,6 +6,7 @@ import io
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 
+from ..accounts.access import confirmed_email_required
 from ..core.auth import learner_required
 from ..core.site import current_site
 from ..core.time import utcnow
@@ -34,6 +35,7 @@ def _own_certificate_or_404() -> Certificate:
 
 
 @learner_required
+@confirmed_email_required
 def certificate_page():
     course = get_course()
     form = ClaimForm()

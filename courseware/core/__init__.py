@@ -7,7 +7,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import error_pages, mail, outbox, security, site, templating
+    from . import error_pages, mail, outbox, rate_limits, security, site, templating
     from .blueprint import bp
 
     site.init_app(app)
@@ -15,5 +15,6 @@ def init_app(app: Flask) -> None:
     security.init_app(app)
     mail.init_app(app)
     outbox.init_app(app)
+    rate_limits.init_app(app)
     templating.init_app(app)
     app.register_blueprint(bp)

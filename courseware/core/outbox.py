@@ -291,13 +291,18 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def deliver_after_request(response):
-        # Mail written to the log cannot fail or block, so a request that queued mail delivers it
-        # when it ends (a developer sees a reset link at once), through the same deliver_outbox as cron.
-        if db.session.info.pop(QUEUED_FLAG, False) and not current_app.config["MAIL_SERVER"]:
-            db.session.rollback()  # the view has committed; never commit anything it left behind
-            try:
-                deliver_outbox(current_site())
-            except Exception:  # never let mail break a finished request
-                db.session.rollback()
-                log.exception("could not write queued mail to the log")
+        deliver_queued_to_log()
         return response
+
+
+def deliver_queued_to_log() -> None:
+    """Mail written to the log cannot fail or block, so work that queued mail (a request, or the work a
+    request leaves for after its answer) delivers it when it ends (a developer sees a reset link at once),
+    through the same deliver_outbox as cron. With a mail server, only cron sends."""
+    if db.session.info.pop(QUEUED_FLAG, False) and not current_app.config["MAIL_SERVER"]:
+        db.session.rollback()  # the work has committed; never commit anything it left behind
+        try:
+            deliver_outbox(current_site())
+        except Exception:  # never let mail break finished work
+            db.session.rollback()
+            log.exception("could not write queued mail to the log")

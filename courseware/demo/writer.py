@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, select, text, update
 
-from ..accounts.models import PRIVACY_NOTICE_VERSION, Role, User, new_session_token
+from ..accounts.models import PRIVACY_NOTICE_VERSION, Role, User
 from ..accounts.passwords import hash_password
 from ..assignments.models import Decision, GradeEvent, Submission
 from ..certificates import service as certificates
@@ -145,7 +145,7 @@ def _user_row(name: str, organisation: str, role: Role, number: int, password_ha
               last_login_at: datetime | None) -> dict:
     return {"email": f"{people.email_local_part(name)}.{number}@{DEMO_DOMAIN}", "name": name,
             "organisation": organisation, "password_hash": password_hash, "role": role.value, "active": True,
-            "session_token": new_session_token(), "created_at": created_at, "password_changed_at": created_at,
+            "created_at": created_at, "password_changed_at": created_at,
             "last_login_at": last_login_at, "privacy_notice_version": PRIVACY_NOTICE_VERSION,
             "privacy_accepted_at": created_at}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..accounts.access import confirmed_email_required
 from ..core.errors import DomainError
 from ..core.forms import add_error, form_status
 from ..core.site import current_site
@@ -49,6 +50,7 @@ def forum_helpers():
 
 @posting_limit
 @login_required
+@confirmed_email_required
 def thread_list(module_slug: str):
     module = get_module_or_404(module_slug)
     form = ThreadForm()
@@ -96,6 +98,7 @@ def _edition_filter():
 
 @posting_limit
 @login_required
+@confirmed_email_required
 def thread(module_slug: str, thread_id: int):
     module, thread = get_thread_or_404(module_slug, thread_id)
     form = ReplyForm()
@@ -158,6 +161,7 @@ def show_post(module_slug: str, thread_id: int, post_id: int):
 # Editing and deleting one's own posts ---------------------------------------------------
 
 @login_required
+@confirmed_email_required
 def edit_post(module_slug: str, thread_id: int, post_id: int):
     module, thread, post, _ = get_post_or_404(module_slug, thread_id, post_id)
     if not permissions.can_edit_post(current_user, post):

@@ -12,6 +12,7 @@ from sqlalchemy import delete
 
 from ..accounts.models import User
 from ..accounts.passwords import verify_password
+from ..accounts.service import is_last_active_admin
 from ..core.errors import DomainError
 from ..core.personal_data import Erasure, PersonalData
 from ..core.site import Site
@@ -48,6 +49,9 @@ def erase_account(parts: Iterable[PersonalData], site: Site, user: User, passwor
     """
     if not verify_password(user.password_hash, password):
         raise DomainError("That is not your password. Your account has not been deleted.", field="password")
+    if is_last_active_admin(user):
+        raise DomainError("You are the last active admin: make another account an admin first, so that someone "
+                          "can still manage the platform. Your account has not been deleted.")
     return erase_person(parts, site, user, now, why="at its owner's request")
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 import json
 
 from flask import Response, current_app, flash, redirect, request, url_for
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 
+from ..accounts.signin import sign_out
 from ..core.errors import DomainError
 from ..core.forms import add_error, render_form
 from ..core.personal_data import registered
@@ -40,10 +41,10 @@ def delete_account():
         except DomainError as e:
             add_error(form, e.field, e.message)
         else:
+            sign_out()
             db.session.commit()
             for work in erasure.after_commit:
                 work()
-            logout_user()
             flash("Your account has been deleted. Your forum posts remain under the name “deleted user”.", "success")
             return redirect(url_for("courses.home"))
     return render_form("accounts/delete.html", form)

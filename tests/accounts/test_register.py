@@ -55,8 +55,11 @@ def test_register_refuses_bad_input(app, client, change, field, message):
     assert user_count(app) == 0
 
 
-def test_register_refuses_duplicate_email_in_any_case(app, client, learner):
+def test_register_refuses_duplicate_email_in_any_case(app, client, learner, outbox):
+    """With confirmation off, a known address is refused without saying "exists", and its owner is told."""
     response = client.post("/register", data={**GOOD, "email": learner.email.upper()})
     assert response.status_code == 422
-    assert "already exists" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "You cannot create an account with this address" in html and "exists" not in html
     assert user_count(app) == 1
+    assert [m["To"] for m in outbox] == [learner.email]

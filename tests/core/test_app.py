@@ -111,7 +111,7 @@ def test_default_configuration(monkeypatch, tmp_path):
         monkeypatch.delenv(name, raising=False)
     cfg = from_environment(str(tmp_path))
     assert cfg["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'courseware.sqlite3'}"
-    assert cfg["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert cfg["RATELIMIT_STORAGE_URI"] == "database://"   # shared by every worker, no extra service
     assert cfg["SESSION_COOKIE_SECURE"] is True
     assert (tmp_path / "secret_key").read_text() == cfg["SECRET_KEY"]
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@db/courseware")

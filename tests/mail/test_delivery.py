@@ -13,6 +13,7 @@ from courseware.core.outbox import MAX_ATTEMPTS, SEND_LEASE, OutboxMessage, deli
 from courseware.core.site import current_site
 from courseware.core.time import utcnow
 from courseware.extensions import db
+from tests.conftest import ask_for_reset
 
 
 def rows(app):
@@ -26,7 +27,7 @@ def test_mail_queued_by_a_request_is_sent_by_deliver_outbox_when_it_ends(app, cl
     calls = []
     real = outbox_module.deliver_outbox
     monkeypatch.setattr(outbox_module, "deliver_outbox", lambda *a, **k: calls.append(1) or real(*a, **k))
-    client.post("/reset-password", data={"email": learner.email})
+    ask_for_reset(client, learner.email)
     assert calls == [1]
     [row] = rows(app)
     assert row.status == "sent" and re.fullmatch(r"<[^@\s]+@localhost>", row.message_id)

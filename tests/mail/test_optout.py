@@ -14,7 +14,7 @@ from courseware.core.outbox import OutboxMessage
 from courseware.extensions import db
 from courseware.forums.models import Subscription
 from tests.assignments.conftest import BODY
-from tests.conftest import sign_in
+from tests.conftest import ask_for_reset, sign_in
 from tests.forums.conftest import make_reply, make_thread  # noqa: F401  (fixtures)
 
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}
@@ -110,7 +110,7 @@ def test_only_the_opt_out_view_is_exempt_from_csrf(make_app, learner, other_lear
 
 
 def test_personal_mail_has_no_opt_out(client, learner, outbox):
-    client.post("/reset-password", data={"email": learner.email})
+    ask_for_reset(client, learner.email)
     [mail] = outbox
     assert mail["List-Unsubscribe"] is None and mail["List-Unsubscribe-Post"] is None
 

@@ -18,7 +18,7 @@ from courseware.core.time import utcnow
 from courseware.extensions import db
 from courseware.forums.models import Thread
 from tests.assignments.conftest import BODY
-from tests.conftest import sign_in
+from tests.conftest import ask_for_reset, sign_in
 from tests.factories import make_user
 
 from .conftest import ACCEPT, DROP, REFUSE, REJECT
@@ -81,7 +81,7 @@ def test_what_arrives_carries_the_headers_mail_systems_trust(app, smtp_server, l
     replier = sign_in(app, other_learner)
     replier.post(f"/modules/basics/forum/{thread_id}/", data={"body": "We do, with a timetable."})
     author.post("/modules/basics/assignment/", data={"body": BODY}, content_type="multipart/form-data")
-    app.test_client().post("/reset-password", data={"email": learner.email})
+    ask_for_reset(app.test_client(), learner.email)
     assert smtp_server.messages == []  # with a mail server, requests only queue: cron sends
 
     started = utcnow()
@@ -121,7 +121,7 @@ def test_what_arrives_carries_the_headers_mail_systems_trust(app, smtp_server, l
 
 
 def test_a_refusing_server_then_an_accepting_one_loses_nothing_and_sends_nothing_twice(app, smtp_server, learner):
-    app.test_client().post("/reset-password", data={"email": learner.email})
+    ask_for_reset(app.test_client(), learner.email)
     addresses = queue_some(app, 4)
     smtp_server.set_mode(REFUSE)
     result = mail_send(app)
@@ -162,7 +162,7 @@ def test_a_dropped_connection_stops_the_run_and_the_rest_waits(app, smtp_server)
 
 
 def test_an_address_refused_for_good_is_not_retried(app, smtp_server, learner):
-    app.test_client().post("/reset-password", data={"email": learner.email})
+    ask_for_reset(app.test_client(), learner.email)
     smtp_server.set_mode(REJECT)
     result = mail_send(app)
     assert "failed for good: 1" in result.output

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import secrets
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,6 +19,7 @@ from sqlalchemy import select
 from datetime import timedelta
 
 from courseware.assignments.models import Submission
+from courseware.accounts.models import SignInSession
 from courseware.certificates.models import Certificate
 from courseware.core.time import utcnow
 from courseware.editions.models import Announcement, Edition, EditionMembership, LiveSession
@@ -50,6 +52,7 @@ GET_RULES = {
     "accounts.login": GUESTS, "accounts.register": GUESTS,
     "accounts.request_reset": PUBLIC,
     "accounts.reset_password": (400, 400, 400, 400, 400),          # with a forged token
+    "accounts.confirm_email": (400, 400, 400, 400, 400),           # with a forged token
     "forums.unsubscribe": (404, 404, 404, 404, 404),        # with a forged token
     "core.unsubscribe": (404, 404, 404, 404, 404),          # with a forged token
     "accounts.account": SIGNED_IN, "privacy.delete_account": SIGNED_IN, "privacy.export_data": SIGNED_IN,
@@ -146,6 +149,9 @@ POST_RULES = {
                             To(303, r"/sessions/\d+/attendance")),
     "editions.create_calendar_link": (LOGIN, 200, 200, 200, 200),
     "editions.revoke_calendar_link": (LOGIN,) + (To(303, "/account/"),) * 4,
+    "accounts.confirm_email": (400,) * 5,      # a forged token
+    "accounts.resend_confirmation": (LOGIN,) + (To(302, "/account/"),) * 4,
+    "accounts.end_session": (LOGIN, To(302, "/account/"), 404, 404, 404),   # the learner's own session only
     # Ending the session: checked one role at a time by test_session_ending_posts.
     "accounts.logout": (LOGIN,) + (HOME,) * 4,
     "accounts.sign_out_everywhere": (LOGIN,) + (To(302, "/login"),) * 4,
@@ -221,6 +227,9 @@ VALID_POSTS = {
                                                 "attended": [str(world["users"]["learner"].id)]},
     "editions.create_calendar_link": lambda world, user: {},
     "editions.revoke_calendar_link": lambda world, user: {},
+    "accounts.confirm_email": lambda world, user: {},
+    "accounts.resend_confirmation": lambda world, user: {},
+    "accounts.end_session": lambda world, user: {},
     "accounts.logout": lambda world, user: {},
     "accounts.sign_out_everywhere": lambda world, user: {},
     "privacy.delete_account": lambda world, user: {"password": DEFAULT_PASSWORD},
@@ -230,7 +239,18 @@ VALID_POSTS = {
 CURRENT_ARGS = {
     "admin.revoke_certificate": lambda world: {"certificate_id": _newest(
         Certificate, Certificate.user_id == world["users"]["learner"].id).id},
+    # A sign-in of the learner's on another device, still open (changing the password ends the others).
+    "accounts.end_session": lambda world: {"sign_in_id": _other_device(world["users"]["learner"])},
 }
+
+
+def _other_device(user) -> int:
+    record = SignInSession(user_id=user.id, token_hash=secrets.token_hex(32), device="Firefox on Linux")
+    db.session.add(record)
+    db.session.commit()
+    return record.id
+
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
 
 
@@ -260,7 +280,8 @@ def world(app, learner, other_learner, tutor, admin, signed_in):
                 "certificate_id": certificate.id, "user_id": learner.id, "code": certificate.code,
                 "token": "forged-token", "report_id": db.session.scalar(select(PostReport.id)), "list_id": 1,
                 "filename": "01-basics/images/demand.svg", "action": "pin", "slug": "fixture-modes",
-                "edition_id": edition, "announcement_id": announcement, "session_id": session}
+                "edition_id": edition, "announcement_id": announcement, "session_id": session,
+                "sign_in_id": 0}   # CURRENT_ARGS makes one
     return {"args": args, "static": {"filename": "site.css"}, "other_edition_id": other_edition,
             "users": {"learner": learner, "other": other_learner, "tutor": tutor, "admin": admin}}
 
@@ -367,6 +388,8 @@ def test_session_ending_posts(app, signed_in, endpoint, role):
     else:
         with app.app_context():
             user = make_user(role="learner" if role == "other" else role)
+            if role == "admin":
+                make_user(role="admin")   # the last admin may not delete the account (test_last_admin.py)
         client = signed_in(user)
     response = client.post(rule.rule, data=VALID_POSTS[endpoint]({}, None))
     _check(response, POST_RULES[endpoint][ROLES.index(role)], f"POST {rule.rule} as {role}")

@@ -29,7 +29,7 @@ QUERY_PAYLOADS = ["nul\x00byte", XSS[0], XSS[2], "9" * 40, "-1", "../../../../et
 RAW_INVALID_UTF8 = b"%FF%FE%C0%AF"
 QUERY_PARAMS = ["page", "q", "sort", "order", "module", "status", "organisation", "next", "quote", "attachments",
                 "week", "role"]
-SKIP_ACTIONS = ("/logout", "/account/delete", "/account/sign-out-everywhere")
+SKIP_ACTIONS = ("/logout", "/account/delete", "/account/sign-out-everywhere", "/account/sessions/")
 
 
 class FormParser(HTMLParser):
