@@ -7,10 +7,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import error_pages, mail, outbox, rate_limits, security, site, templating
+    from . import error_pages, i18n, mail, outbox, rate_limits, security, site, templating
     from .blueprint import bp
 
     site.init_app(app)
+    i18n.init_app(app)
     error_pages.init_app(app)
     security.init_app(app)
     mail.init_app(app)
