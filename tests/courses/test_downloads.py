@@ -3,37 +3,17 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from datetime import datetime
-from pathlib import Path
 
 import openpyxl
 import pytest
 
-from courseware.courses.content import ContentError, load_course
+from courseware.courses.content import load_course
 from tests.conftest import FIXTURE_CONTENT
+from tests.courses.conftest import edit_text, problems_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BUDGET = "02-practice/applying.md"
-
-
-@pytest.fixture
-def tree(tmp_path) -> Path:
-    root = tmp_path / "modules"
-    shutil.copytree(FIXTURE_CONTENT, root)
-    return root
-
-
-def problems_of(root: Path) -> list[str]:
-    with pytest.raises(ContentError) as info:
-        load_course(root)
-    return info.value.problems
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1))
 
 
 def workbook(data: bytes):
@@ -75,10 +55,10 @@ def test_a_table_without_totals_has_no_totals_row(client):
 
 def test_the_same_content_gives_the_same_bytes(tree):
     first = load_course(FIXTURE_CONTENT).downloads["fixture-budget"]
-    _edit(tree / "01-basics/02-second-unit.md", "More details,", "Other details,")    # another file changes
+    edit_text(tree / "01-basics/02-second-unit.md", "More details,", "Other details,")    # another file changes
     second = load_course(tree).downloads["fixture-budget"]
     assert first.data == second.data and first.etag == second.etag
-    _edit(tree / BUDGET, "| 12,000 |", "| 13,000 |")
+    edit_text(tree / BUDGET, "| 12,000 |", "| 13,000 |")
     assert load_course(tree).downloads["fixture-budget"].etag != first.etag
 
 
@@ -107,7 +87,7 @@ def test_every_table_scrolls_in_a_labelled_focusable_region(signed_in, learner):
 
 
 def test_a_table_without_download_is_labelled_by_its_number_and_headings(tree):
-    _edit(tree / "01-basics/01-first-steps.md", '!download fixture-modes "Charging modes"\n', "")
+    edit_text(tree / "01-basics/01-first-steps.md", '!download fixture-modes "Charging modes"\n', "")
     html = load_course(tree).module("basics").unit("first-steps").html
     assert 'aria-label="Table 1: Mode, Direction"' in html
 
@@ -128,17 +108,17 @@ def test_a_table_without_download_is_labelled_by_its_number_and_headings(tree):
     ('"Budget sheet: up-front and running costs"', "Budget", f"{BUDGET}:18: write the download line as !download"),
 ])
 def test_broken_download_lines_are_reported(tree, old, new, expected):
-    _edit(tree / BUDGET, old, new)
+    edit_text(tree / BUDGET, old, new)
     problems = problems_of(tree)
     assert any(p.startswith(expected) for p in problems), problems
 
 
 def test_download_lines_work_only_in_units(tree):
-    _edit(tree / "further-reading.md", "- The fixture handbook.",
+    edit_text(tree / "further-reading.md", "- The fixture handbook.",
           "| a | b |\n| - | - |\n| 1 | 2 |\n\n!download page-table \"A table\"")
     assert "further-reading.md:10: a !download line works only in a unit" in problems_of(tree)
 
 
 def test_a_download_line_in_a_code_example_is_left_alone(tree):
-    _edit(tree / BUDGET, "## Apply\n", "## Apply\n\n```\n| a |\n!download example \"Example\"\n```\n")
+    edit_text(tree / BUDGET, "## Apply\n", "## Apply\n\n```\n| a |\n!download example \"Example\"\n```\n")
     assert "example" not in load_course(tree).downloads

@@ -2,34 +2,14 @@
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
-from courseware.courses.content import ContentError, load_course
+from courseware.courses.content import load_course
 from tests.conftest import FIXTURE_CONTENT
+from tests.courses.conftest import edit_text, problems_of
 
 LADDER = "01-basics/figures/charging-ladder.svg"
-
-
-@pytest.fixture
-def tree(tmp_path) -> Path:
-    root = tmp_path / "modules"
-    shutil.copytree(FIXTURE_CONTENT, root)
-    return root
-
-
-def problems_of(root: Path) -> list[str]:
-    with pytest.raises(ContentError) as info:
-        load_course(root)
-    return info.value.problems
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1))
 
 
 def test_a_figure_becomes_a_numbered_figure_with_caption_alt_and_text_description():
@@ -105,7 +85,7 @@ DESC_40 = " ".join(["word"] * 40)
     ('<svg xmlns="http://www.w3.org/2000/svg"', "<svg", f'{LADDER}:1: the root element must be <svg xmlns='),
 ])
 def test_broken_figures_fail_the_content_check(tree, old, new, expected):
-    _edit(tree / LADDER, old, new)
+    edit_text(tree / LADDER, old, new)
     if expected is None:
         load_course(tree)
         return
@@ -128,10 +108,10 @@ def test_a_short_or_missing_description_fails(tree):
 
 def test_a_figure_needs_alt_text_and_its_own_paragraph(tree):
     unit = tree / "01-basics/01-first-steps.md"
-    _edit(unit, "![Three steps from unmanaged charging to V1G to V2G]", "![]")
+    edit_text(unit, "![Three steps from unmanaged charging to V1G to V2G]", "![]")
     assert any(p.startswith("01-basics/01-first-steps.md:24: image 'figures/charging-ladder.svg' has no alt text")
                for p in problems_of(tree))
-    _edit(unit, "![](figures/charging-ladder.svg)", "See this: ![The ladder](figures/charging-ladder.svg)")
+    edit_text(unit, "![](figures/charging-ladder.svg)", "See this: ![The ladder](figures/charging-ladder.svg)")
     assert any(p.startswith("01-basics/01-first-steps.md:24: the figure 'figures/charging-ladder.svg' must stand "
                             "alone in its own paragraph") for p in problems_of(tree))
 

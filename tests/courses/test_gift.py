@@ -1,7 +1,6 @@
 """GIFT (Moodle's question format) both ways: the parser on tricky input, refusals, and a round trip."""
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,13 +11,6 @@ from courseware.courses.gift import GiftError, export_gift, import_gift, parse_g
 from tests.conftest import FIXTURE_CONTENT
 
 QFILE = "01-basics/01-first-steps.questions.md"
-
-
-@pytest.fixture
-def tree(tmp_path) -> Path:
-    root = tmp_path / "modules"
-    shutil.copytree(FIXTURE_CONTENT, root)
-    return root
 
 
 def parse(text: str, objectives: int = 3):

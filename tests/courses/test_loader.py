@@ -2,25 +2,12 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
 from courseware.courses.content import ContentError, load_course
 from tests.conftest import FIXTURE_CONTENT
-
-
-@pytest.fixture
-def tree(tmp_path) -> Path:
-    root = tmp_path / "modules"
-    shutil.copytree(FIXTURE_CONTENT, root)
-    return root
-
-
-def problems_of(root: Path) -> list[str]:
-    with pytest.raises(ContentError) as info:
-        load_course(root)
-    return info.value.problems
+from tests.courses.conftest import edit_text, problems_of
 
 
 def test_good_tree_loads():
@@ -68,7 +55,7 @@ def test_reading_time_comes_from_the_word_count(tree):
 
 def test_table_of_contents_titles_hold_real_characters_not_entities(tree):
     """Smarty's curly quotes, dashes and ellipses reach the TOC as characters; & and < stay text."""
-    _edit(tree / "01-basics" / "02-second-unit.md", "## Details",
+    edit_text(tree / "01-basics" / "02-second-unit.md", "## Details",
           '## V2X: the "vehicle-to-everything" family\n\n## Costs & savings -- 2024... `<b>`\n\n## Details')
     toc = load_course(tree).module("basics").unit("second-unit").toc
     assert [h.title for h in toc][:2] == ["V2X: the “vehicle-to-everything” family", "Costs & savings – 2024… <b>"]
@@ -86,50 +73,50 @@ def test_units_keep_their_identity_when_reordered(tree):
      "01-basics/02-second-unit.md:1: missing front matter"),
     (lambda r: (r / "01-basics/02-second-unit.md").write_text("---\ntitle: [unclosed\n---\nbody\n"),
      "01-basics/02-second-unit.md:3: bad front matter"),
-    (lambda r: _edit(r / "01-basics/02-second-unit.md", "checked: 2026-12-01\n", ""),
+    (lambda r: edit_text(r / "01-basics/02-second-unit.md", "checked: 2026-12-01\n", ""),
      "01-basics/02-second-unit.md:2: front matter is missing 'checked'"),
-    (lambda r: _edit(r / "01-basics/02-second-unit.md", "checked: 2026-12-01", "checked: last week"),
+    (lambda r: edit_text(r / "01-basics/02-second-unit.md", "checked: 2026-12-01", "checked: last week"),
      "01-basics/02-second-unit.md:4: 'checked' must be a date written YYYY-MM-DD without quotes"),
-    (lambda r: _edit(r / "01-basics/02-second-unit.md", "checked: 2026-12-01", 'checked: "2026-12-01"'),
+    (lambda r: edit_text(r / "01-basics/02-second-unit.md", "checked: 2026-12-01", 'checked: "2026-12-01"'),
      "01-basics/02-second-unit.md:4: 'checked' must be a date"),
-    (lambda r: _edit(r / "01-basics/02-second-unit.md", "checked: 2026-12-01", "checked: 2026-02-30"),
+    (lambda r: edit_text(r / "01-basics/02-second-unit.md", "checked: 2026-12-01", "checked: 2026-02-30"),
      "01-basics/02-second-unit.md:4: bad front matter: 2026-02-30 is not a date"),
-    (lambda r: _edit(r / "01-basics/02-second-unit.md", "checked: 2026-12-01", "checked: 2026-12-01\nminutes: 4"),
+    (lambda r: edit_text(r / "01-basics/02-second-unit.md", "checked: 2026-12-01", "checked: 2026-12-01\nminutes: 4"),
      "01-basics/02-second-unit.md:5: 'minutes' is no longer used: delete the line"),
-    (lambda r: _edit(r / "01-basics/02-second-unit.md", "checked: 2026-12-01", "checked: 2026-12-01\ncolour: red"),
+    (lambda r: edit_text(r / "01-basics/02-second-unit.md", "checked: 2026-12-01", "checked: 2026-12-01\ncolour: red"),
      "01-basics/02-second-unit.md:5: unknown front matter key 'colour'"),
-    (lambda r: _edit(r / "01-basics/02-second-unit.md", "order: 2", "order: 1"),
+    (lambda r: edit_text(r / "01-basics/02-second-unit.md", "order: 2", "order: 1"),
      "duplicate unit order 1"),
-    (lambda r: _edit(r / "01-basics/02-second-unit.md", "[eu-policy]", "[astrology]"),
+    (lambda r: edit_text(r / "01-basics/02-second-unit.md", "[eu-policy]", "[astrology]"),
      "unknown topic 'astrology'"),
-    (lambda r: _edit(r / "02-practice/module.md", "order: 2", "order: 1"),
+    (lambda r: edit_text(r / "02-practice/module.md", "order: 2", "order: 1"),
      "duplicate module order 1"),
     (lambda r: shutil.copy(r / "01-basics/02-second-unit.md", r / "01-basics/03-second-unit.md"),
      "duplicate unit slug"),
-    (lambda r: _edit(r / "01-basics/01-first-steps.md", "(02-second-unit.md#details)", "(03-missing.md)"),
+    (lambda r: edit_text(r / "01-basics/01-first-steps.md", "(02-second-unit.md#details)", "(03-missing.md)"),
      "01-basics/01-first-steps.md:11: broken link to '03-missing.md'"),
     (lambda r: (r / "01-basics/images/demand.svg").unlink(),
      "01-basics/01-first-steps.md:22: missing image 'images/demand.svg'"),
-    (lambda r: _edit(r / "01-basics/01-first-steps.md", "![A bar chart of charging demand by hour]", "![]"),
+    (lambda r: edit_text(r / "01-basics/01-first-steps.md", "![A bar chart of charging demand by hour]", "![]"),
      "has no alt text"),
     (lambda r: (r / "01-basics/assignment.md").unlink(),
      "01-basics/assignment.md:1: missing: every module needs an assignment brief"),
     (lambda r: shutil.rmtree(r / "02-practice/prompts"),
      "02-practice/prompts/:1: missing: every module needs at least one discussion prompt"),
-    (lambda r: _edit(r / "01-basics/02-second-unit.md", "## Details", "# Details"),
+    (lambda r: edit_text(r / "01-basics/02-second-unit.md", "## Details", "# Details"),
      "start headings at '##'"),
-    (lambda r: _edit(r / "01-basics/02-second-unit.md", '!!! key-points "Key points"', "Key points:"),
+    (lambda r: edit_text(r / "01-basics/02-second-unit.md", '!!! key-points "Key points"', "Key points:"),
      "no key-points box"),
     (lambda r: shutil.copy(r / "01-basics/02-second-unit.md", r / "01-basics/forum.md"),
      "the unit slug 'forum' is not allowed"),
-    (lambda r: _edit(r / "01-basics/assignment.md", "words: [50, 300]", "words: [300, 50]"),
+    (lambda r: edit_text(r / "01-basics/assignment.md", "words: [50, 300]", "words: [300, 50]"),
      "'words' must be [minimum, maximum]"),
-    (lambda r: _edit(r / "01-basics/assignment.md", "    learner: Say which", "    learners: Say which"),
+    (lambda r: edit_text(r / "01-basics/assignment.md", "    learner: Say which", "    learners: Say which"),
      "01-basics/assignment.md:5: criterion 1 must be a text, or a pair of texts 'tutor: ...' (what the tutor "
      "checks) and 'learner: ...' (what the learner is asked to do)"),
-    (lambda r: _edit(r / "01-basics/assignment.md", "  - Gives one example", "  - tutor: Gives one example"),
+    (lambda r: edit_text(r / "01-basics/assignment.md", "  - Gives one example", "  - tutor: Gives one example"),
      "01-basics/assignment.md:7: criterion 2 must be a text, or a pair"),
-    (lambda r: _edit(r / "01-basics/assignment.md", "  - Gives one example", "  - [Gives, one, example]"),
+    (lambda r: edit_text(r / "01-basics/assignment.md", "  - Gives one example", "  - [Gives, one, example]"),
      "01-basics/assignment.md:7: criterion 2 must be a text, or a pair"),
 ])
 def test_broken_trees_are_reported_precisely(tree, breakage, expected):
@@ -138,14 +125,8 @@ def test_broken_trees_are_reported_precisely(tree, breakage, expected):
     assert any(expected in p for p in problems), problems
 
 
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new))
-
-
 def test_content_check_command_reports_and_fails(runner, tree):
-    _edit(tree / "01-basics/01-first-steps.md", "(02-second-unit.md#details)", "(03-missing.md)")
+    edit_text(tree / "01-basics/01-first-steps.md", "(02-second-unit.md#details)", "(03-missing.md)")
     result = runner.invoke(args=["content", "check", "--path", str(tree)])
     assert result.exit_code == 1
     assert "error: 01-basics/01-first-steps.md:11: broken link to '03-missing.md'" in result.output

@@ -1,36 +1,23 @@
 """Self-check questions: the file format, its checks in `content check`, and scoring answers."""
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from courseware.courses.content import ContentError, load_course
+from courseware.courses.content import load_course
 from courseware.courses.questions import parse_number, score
 from tests.conftest import FIXTURE_CONTENT
+from tests.courses.conftest import problems_of
 
 QFILE = "01-basics/01-first-steps.questions.md"
-
-
-@pytest.fixture
-def tree(tmp_path) -> Path:
-    root = tmp_path / "modules"
-    shutil.copytree(FIXTURE_CONTENT, root)
-    return root
 
 
 @pytest.fixture(scope="module")
 def questions():
     unit = load_course(FIXTURE_CONTENT).module("basics").unit("first-steps")
     return {q.id: q for q in unit.questions}
-
-
-def problems_of(root: Path) -> list[str]:
-    with pytest.raises(ContentError) as info:
-        load_course(root)
-    return info.value.problems
 
 
 def write_questions(root: Path, body: str, name: str = QFILE) -> None:

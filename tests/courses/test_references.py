@@ -2,32 +2,12 @@
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
-from courseware.courses.content import ContentError, load_course
+from courseware.courses.content import load_course
 from tests.conftest import FIXTURE_CONTENT
-
-
-@pytest.fixture
-def tree(tmp_path) -> Path:
-    root = tmp_path / "modules"
-    shutil.copytree(FIXTURE_CONTENT, root)
-    return root
-
-
-def problems_of(root: Path) -> list[str]:
-    with pytest.raises(ContentError) as info:
-        load_course(root)
-    return info.value.problems
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1))
+from tests.courses.conftest import edit_text, problems_of
 
 
 REFS = "references.yml"
@@ -62,14 +42,14 @@ UNIT = "01-basics/01-first-steps.md"
      "- just a line\n", "references.yml:16: each reference must be a set of 'key: value' lines"),
 ])
 def test_broken_reference_lists_are_reported_with_their_line(tree, old, new, expected):
-    _edit(tree / REFS, old, new)
+    edit_text(tree / REFS, old, new)
     problems = problems_of(tree)
     assert any(p.startswith(expected) for p in problems), problems
 
 
 def test_a_reference_list_that_is_not_yaml_is_reported_alone(tree):
     """Footnotes are not also reported when the whole list cannot be read."""
-    _edit(tree / REFS, "  publisher: Fixture Publications\n", "  publisher: Fixture: Publications: x\n")
+    edit_text(tree / REFS, "  publisher: Fixture Publications\n", "  publisher: Fixture: Publications: x\n")
     assert problems_of(tree) == ["references.yml:4: not valid YAML: mapping values are not allowed here"]
 
 
@@ -81,20 +61,20 @@ def test_a_missing_or_empty_reference_list_is_an_error(tree):
 
 
 def test_footnote_labels_must_be_reference_ids(tree):
-    _edit(tree / UNIT, "both ways[^fixture-handbook]", "both ways[^handbook]")
+    edit_text(tree / UNIT, "both ways[^fixture-handbook]", "both ways[^handbook]")
     assert ("01-basics/01-first-steps.md:16: footnote [^handbook] does not name a reference: use the id of an entry "
             "in references.yml (add the source there first)") in problems_of(tree)
 
 
 def test_local_footnote_definitions_are_an_error(tree):
-    _edit(tree / UNIT, "### A smaller heading", "[^fixture-handbook]: My own note.\n\n### A smaller heading")
+    edit_text(tree / UNIT, "### A smaller heading", "[^fixture-handbook]: My own note.\n\n### A smaller heading")
     problems = problems_of(tree)
     assert any(p.startswith("01-basics/01-first-steps.md:26: local footnote definition [^fixture-handbook]: "
                             "is not allowed") and "!!! note box" in p for p in problems), problems
 
 
 def test_footnote_syntax_inside_code_is_left_alone(tree):
-    _edit(tree / UNIT, "Some text.", "Cite a source as `[^its-id]`:\n\n```\n[^afir]: not a definition\n```")
+    edit_text(tree / UNIT, "Some text.", "Cite a source as `[^its-id]`:\n\n```\n[^afir]: not a definition\n```")
     load_course(tree)
 
 

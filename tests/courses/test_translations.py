@@ -1,24 +1,17 @@
 """Translations of the course text: loading, falling back to English, and checking against the original."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from courseware.courses.content import ContentError, get_course, load_course
+from courseware.courses.content import get_course, load_course
 from courseware.courses.translations import translation_of
 from tests.conftest import FIXTURE_CONTENT
+from tests.courses.conftest import problems_of
 
 UNIT = "01-basics/01-first-steps.md"
 QUESTIONS = "01-basics/01-first-steps.questions.md"
-
-
-@pytest.fixture
-def tree(tmp_path) -> Path:
-    root = tmp_path / "modules"
-    shutil.copytree(FIXTURE_CONTENT, root)
-    return root
 
 
 def translate(root: Path, rel: str, language: str, *replacements: tuple[str, str]) -> Path:
@@ -35,12 +28,6 @@ def translate(root: Path, rel: str, language: str, *replacements: tuple[str, str
 def german_unit(root: Path, *more: tuple[str, str]) -> Path:
     return translate(root, UNIT, "de", ("title: First steps", "title: Erste Schritte"),
                      ("## Getting started", "## Der Anfang"), ("Some text.", "Etwas Text."), *more)
-
-
-def problems_of(root: Path) -> list[str]:
-    with pytest.raises(ContentError) as info:
-        load_course(root)
-    return info.value.problems
 
 
 def test_the_fixture_course_has_a_german_home_page():

@@ -2,38 +2,18 @@
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
-from courseware.courses.content import ContentError, load_course
+from courseware.courses.content import load_course
 from tests.assignments.conftest import rows
 from tests.conftest import FIXTURE_CONTENT, sign_in
+from tests.courses.conftest import edit_text, problems_of
 
 NOTES = "01-basics/tutor-notes.md"
 # Phrases that appear only in the fixture's tutor notes.
 SECRETS = ("zebra-tutor-only", "Fixturetown", "Read the whole answer before ticking anything",
            "Common mistake: naming only the country", "Tutor notes", "Model answer")
-
-
-@pytest.fixture
-def tree(tmp_path) -> Path:
-    root = tmp_path / "modules"
-    shutil.copytree(FIXTURE_CONTENT, root)
-    return root
-
-
-def problems_of(root: Path) -> list[str]:
-    with pytest.raises(ContentError) as info:
-        load_course(root)
-    return info.value.problems
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1))
 
 
 def test_notes_are_read_into_the_module():
@@ -47,18 +27,18 @@ def test_notes_are_read_into_the_module():
 @pytest.mark.parametrize("change, expected", [
     (lambda r: (r / NOTES).unlink(),
      f"{NOTES}:1: missing: every module needs tutor notes (a model answer and marking notes for each criterion"),
-    (lambda r: _edit(r / NOTES, "## Model answer", "## Sample answer"), f"{NOTES}:4: no '## Model answer' section"),
-    (lambda r: _edit(r / NOTES, "## Marking notes", "## Notes"), f"{NOTES}:4: no '## Marking notes' section"),
-    (lambda r: _edit(r / NOTES, "## Marking notes", "## Extra\n\nMore.\n\n## Marking notes"),
+    (lambda r: edit_text(r / NOTES, "## Model answer", "## Sample answer"), f"{NOTES}:4: no '## Model answer' section"),
+    (lambda r: edit_text(r / NOTES, "## Marking notes", "## Notes"), f"{NOTES}:4: no '## Marking notes' section"),
+    (lambda r: edit_text(r / NOTES, "## Marking notes", "## Extra\n\nMore.\n\n## Marking notes"),
      f"{NOTES}:10: unknown section '## Extra'"),
-    (lambda r: _edit(r / NOTES, "### Gives one example", "Gives one example"),
+    (lambda r: edit_text(r / NOTES, "### Gives one example", "Gives one example"),
      f"{NOTES}:10: '## Marking notes' has 1 '###' section(s) but assignment.md has 2 criteria: write one "
      "'### <criterion>' section per criterion, in the same order"),
-    (lambda r: _edit(r / "01-basics/assignment.md", "  - Gives one example\n", "  - Gives one example\n  - Is polite\n"),
+    (lambda r: edit_text(r / "01-basics/assignment.md", "  - Gives one example\n", "  - Gives one example\n  - Is polite\n"),
      f"{NOTES}:10: '## Marking notes' has 2 '###' section(s) but assignment.md has 3 criteria"),
-    (lambda r: _edit(r / NOTES, "What counts: any named city or region. Common mistake: naming only the country.\n", ""),
+    (lambda r: edit_text(r / NOTES, "What counts: any named city or region. Common mistake: naming only the country.\n", ""),
      f"{NOTES}:14: the marking notes for 'Names the city' are empty"),
-    (lambda r: _edit(r / NOTES, "Fixturetown is a city of 50,000 people with forty public charge points. One good "
+    (lambda r: edit_text(r / NOTES, "Fixturetown is a city of 50,000 people with forty public charge points. One good "
                                 "example is the bus depot,\nwhich charges its buses overnight.\n", ""),
      f"{NOTES}:5: the '## Model answer' section is empty"),
 ])
