@@ -110,6 +110,10 @@ def from_environment(instance_path: str) -> dict:
         # server; core/rate_limits.py), redis://host:6379, or memory:// (one process only: development).
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "database://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Storage down (Redis stopped): keep serving; the limiter's limits count per process meanwhile and
+        # sign-in and reset limits count in the database (core/rate_limits.py).
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         # Behind a reverse proxy, how many proxies to trust for the client address and scheme
         # (X-Forwarded-For, X-Forwarded-Proto). X-Forwarded-Host is never trusted.
         "PROXY_COUNT": int(env.get("PROXY_COUNT", "0")),

@@ -9,6 +9,7 @@ from ..core.auth import safe_next
 from ..core.errors import DomainError
 from ..core.forms import ActionForm, add_error, render_form
 from ..core.outbox import deliver_queued_to_log
+from ..core.rate_limits import shared_counters
 from ..core.registration import run_steps
 from ..core.site import current_site
 from ..core.templating import viewer_zone
@@ -75,7 +76,7 @@ def login():
         return redirect(safe_next(_signed_in_home()))
     form = LoginForm()
     if form.validate_on_submit():
-        throttle = SignInThrottle(limiter.storage)
+        throttle = SignInThrottle(shared_counters())
         attempt, refusal = throttle.begin(form.email.data, client_address())
         if refusal is not None:
             return _too_many_attempts(refusal)
@@ -203,7 +204,7 @@ def request_reset():
         flash("If an account uses that address, we have sent it a link to reset the password, unless we sent "
               "one recently that still works: then use that one.", "info")
         response = redirect(url_for("accounts.login"))
-        _after_response(response, lambda: service.request_password_reset(current_site(), limiter.storage, email,
+        _after_response(response, lambda: service.request_password_reset(current_site(), shared_counters(), email,
                                                                           utcnow()))
         return response
     return render_form("accounts/request_reset.html", form)

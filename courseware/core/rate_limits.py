@@ -11,14 +11,20 @@ Counters use their own short transactions on a connection of their own, committe
 refused sign-in must count even though the request itself changes nothing. Keys are stored as their
 SHA-256, so the table holds no email address or client address; expired rows are deleted as new ones
 are written.
+
+When the configured storage cannot be reached (Redis stopped), the site keeps serving: Flask-Limiter's
+own limits fall back to per-process memory (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED), and the counters
+that guard sign-in and password reset (`shared_counters()`) fall back to this database storage, which
+every worker shares, so those limits hold exactly as before. Both say so in the log.
 """
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 
-from flask import Flask
+from flask import Flask, current_app
 from limits.storage import Storage
 from sqlalchemy import Float, String, case, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -28,6 +34,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 
 PURGE_EVERY_SECONDS = 300
+WARN_EVERY_SECONDS = 60
+EXTENSION = "courseware.shared_counters"
+
+log = logging.getLogger(__name__)
 
 
 class RateLimitCounter(db.Model):
@@ -117,6 +127,55 @@ class DatabaseStorage(Storage):
                 conn.execute(delete(RateLimitCounter).where(RateLimitCounter.expires < now))
         finally:
             self._purge_lock.release()
+
+
+class FallbackCounters:
+    """The configured counters, or the database's while those cannot be reached.
+
+    Offers the part of a `limits` storage that the sign-in throttle and the reset requests use (incr, get,
+    get_expiry, clear). A failure of the configured storage is logged at most once a minute per process;
+    the next call tries it again, so counting returns to it as soon as it answers.
+    """
+
+    def __init__(self, primary: Storage, fallback: Storage):
+        self.primary, self.fallback = primary, fallback
+        self._warned_at = 0.0
+
+    def _call(self, name: str, *args, **kwargs):
+        try:
+            return getattr(self.primary, name)(*args, **kwargs)
+        except self.primary.base_exceptions as error:
+            now = time.time()
+            if now - self._warned_at >= WARN_EVERY_SECONDS:
+                self._warned_at = now
+                log.warning("rate-limit storage unreachable (%s): sign-in and reset limits fall back to the "
+                            "database's counters", error.__class__.__name__)
+            return getattr(self.fallback, name)(*args, **kwargs)
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        return self._call("incr", key, expiry, amount=amount)
+
+    def get(self, key: str) -> int:
+        return self._call("get", key)
+
+    def get_expiry(self, key: str) -> float:
+        return self._call("get_expiry", key)
+
+    def clear(self, key: str) -> None:
+        return self._call("clear", key)
+
+
+def shared_counters() -> Storage | FallbackCounters:
+    """The counters every worker shares, for limits that must hold exactly (sign-in, reset requests)."""
+    counters = current_app.extensions.get(EXTENSION)
+    if counters is None:
+        from ..extensions import limiter
+
+        primary = limiter.storage
+        counters = primary if isinstance(primary, DatabaseStorage) else FallbackCounters(
+            primary, DatabaseStorage("database://"))
+        current_app.extensions[EXTENSION] = counters
+    return counters
 
 
 def init_app(app: Flask) -> None:

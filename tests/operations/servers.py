@@ -9,7 +9,7 @@ import signal
 import time
 from pathlib import Path
 
-from tests.scale.conftest import CSRF_RE, Browser, gunicorn, server_env  # noqa: F401  (re-exported)
+from tests.scale.conftest import CSRF_RE, Browser, free_port, gunicorn, server_env  # noqa: F401  (re-exported)
 
 
 def site_env(database_url: str, instance: Path, **extra: str) -> dict[str, str]:

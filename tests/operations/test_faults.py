@@ -9,6 +9,8 @@ import contextlib
 import os
 import random
 import secrets
+import shutil
+import socket
 import subprocess
 import threading
 import time
@@ -24,7 +26,7 @@ from courseware.forums.models import Post, Thread
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 from .conftest import is_postgres
-from .servers import Client, gunicorn, gunicorn_master, kill_one_worker, site_env, wait_until_answering
+from .servers import Client, free_port, gunicorn, gunicorn_master, kill_one_worker, site_env, wait_until_answering
 
 pytestmark = pytest.mark.slow
 
@@ -294,3 +296,47 @@ def test_a_full_disk_during_an_upload_stores_nothing_and_says_so(make_site, fres
             assert submission.is_waiting and submission.attachment_size == len(PDF)
             assert (uploads / submission.attachment_key).read_bytes() == PDF
             db.session.remove()
+
+
+@contextlib.contextmanager
+def redis_server():
+    """A Redis server of the test's own on a free port (no persistence); yields its URL and a `stop()`."""
+    port = free_port()
+    process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def stop():
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=10)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+                break
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0", stop
+    finally:
+        stop()
+
+
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server (Debian's redis-server package)")
+def test_redis_stopped_the_site_serves_and_sign_in_limits_still_hold(make_site, fresh_database, tmp_path):
+    """The rate-limit storage (Redis) stops under two workers: do pages and sign-in still answer, does the log
+    say that limits fall back, and is the eleventh wrong password for one account still refused?"""
+    app, url, learners = prepare(make_site, fresh_database, 2)
+    log = tmp_path / "gunicorn.log"
+    with redis_server() as (redis_url, stop_redis):
+        env = site_env(url, Path(app.instance_path), RATELIMIT_STORAGE_URI=redis_url)
+        with gunicorn(env, workers=2, log=log) as address:
+            reader = signed_in(address, learners[0])      # signed in while Redis ran
+            stop_redis()
+            assert reader.get("/modules/")[0] == 200
+            assert reader.get("/verify/UNKNOWN")[0] == 404
+            assert signed_in(address, learners[1]).get("/account/")[0] == 200
+            answers = [Client(*address).sign_in(learners[0].email, "not the password") for _ in range(11)]
+    server_log = log.read_text(errors="replace")
+    assert answers == [422] * 10 + [429], answers
+    assert "sign-in and reset limits fall back to the database's counters" in server_log
+    assert " 500 " not in server_log and "Traceback" not in server_log, server_log[-3000:]
