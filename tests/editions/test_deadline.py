@@ -8,7 +8,7 @@ from courseware.assignments.models import Submission, SubmissionStatus
 from courseware.certificates.models import Certificate
 from courseware.extensions import db
 from tests.certificates.helpers import (ANSWER, complete_units, earn_everything, grade, latest_submission_id,
-                                        pretend_earned, submit_assignment, write_posts)
+                                        pdf_text, pretend_earned, submit_assignment, write_posts)
 from tests.conftest import sign_in
 from tests.editions.helpers import admin_client, create_edition, day, put_in
 
@@ -21,7 +21,7 @@ def _editions(app, admin, learner, *, passed: bool) -> int:
     return edition
 
 
-def test_before_the_deadline_everything_works_and_the_deadline_is_shown(app, admin, learner, tutor, client):
+def test_before_the_deadline_everything_works_and_the_certificate_names_the_edition(app, admin, learner, tutor, client):
     _editions(app, admin, learner, passed=False)
     client = sign_in(app, learner)
     page = client.get("/modules/basics/assignment/").get_data(as_text=True)
@@ -31,6 +31,12 @@ def test_before_the_deadline_everything_works_and_the_deadline_is_shown(app, adm
     with app.app_context():
         certificate = db.session.scalar(select(Certificate))
         assert certificate.edition_name == "Spring 2027"
+        code = certificate.code
+    # The edition is named wherever the certificate is shown: the PDF, the credential, the public check.
+    assert "Edition: Spring 2027" in pdf_text(client.get("/certificate/download").data)
+    assert client.get("/certificate/credential").get_json()["credentialSubject"]["term"] == "Spring 2027"
+    verify = " ".join(app.test_client().get(f"/verify/{code}").get_data(as_text=True).split())
+    assert "<dt>Edition</dt><dd>Spring 2027</dd>" in verify
 
 
 def test_after_the_deadline_submitting_is_refused_and_the_page_says_what_to_do(app, admin, learner, client):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import time
 import zipfile
 from pathlib import Path
 
@@ -110,11 +109,9 @@ def test_a_zip_bomb_is_refused_without_being_unpacked(app, client, learner, monk
     # Reading any entry's content would unpack it: the size check must come from the directory alone.
     monkeypatch.setattr(zipfile.ZipFile, "open", lambda *a, **k: pytest.fail("an entry was unpacked"))
     client = sign_in(app, learner)
-    started = time.monotonic()
     response = submit(client, data, "essay.docx")
     assert response.status_code == 422
     assert "more than 100 MB" in response.get_data(as_text=True)
-    assert time.monotonic() - started < 5
     assert stored_files(app) == []
 
 
