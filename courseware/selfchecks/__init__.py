@@ -11,7 +11,7 @@ from ..core.personal_data import register
 
 
 def init_app(app: Flask) -> None:
-    from . import personal_data
+    from . import cli, personal_data
     from .blueprint import bp
     from .views import module_self_check_scores, self_check_panel
 
@@ -21,3 +21,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["self_check_panel"] = self_check_panel
     app.jinja_env.globals["module_self_check_scores"] = module_self_check_scores
     register(app, personal_data.PART)
+    cli.init_app(app)
