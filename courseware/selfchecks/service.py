@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -180,7 +180,7 @@ def record_attempt(user: User, unit: Unit, checked: Checked, token: str, now: da
                    ) -> tuple[SelfCheckAttempt, bool]:
     """Store a valid `checked` self-check as a new attempt; (attempt, True). When the same form (`token`)
     was stored already (a double submit, or the answer page reloaded), nothing is stored: (that attempt,
-    False). Flushes, never commits."""
+    with its answers loaded, False). Flushes, never commits."""
     existing = _attempt_by_token(token)
     if existing is not None:
         return _same_form(existing, user, unit), False
@@ -191,15 +191,17 @@ def record_attempt(user: User, unit: Unit, checked: Checked, token: str, now: da
                SelfCheckAnswer.question_id.in_(ids))))
     attempt = SelfCheckAttempt(user_id=user.id, module_slug=unit.module_slug, unit_slug=unit.slug, token=token,
                                correct=checked.correct, total=checked.total, submitted_at=now)
-    attempt.answers = [SelfCheckAnswer(user_id=user.id, module_slug=unit.module_slug, question_id=a.question.id,
-                                       position=a.number, response=a.response, correct=a.correct,
-                                       first=a.question.id not in answered)
-                       for a in checked.answers]
     try:
         # A savepoint: when the same form arrives twice at once, the unique token decides and the
         # loser shows the winner's attempt.
         with db.session.begin_nested():
             db.session.add(attempt)
+            db.session.flush()
+            # One statement for all the answers (the ORM would send one INSERT per row here).
+            db.session.execute(insert(SelfCheckAnswer), [
+                {"attempt_id": attempt.id, "user_id": user.id, "module_slug": unit.module_slug,
+                 "question_id": a.question.id, "position": a.number, "response": a.response, "correct": a.correct,
+                 "first": a.question.id not in answered} for a in checked.answers])
     except IntegrityError:
         existing = _attempt_by_token(token)
         if existing is None:

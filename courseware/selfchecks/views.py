@@ -69,12 +69,13 @@ def check_unit(module_slug: str, unit_slug: str):
     except service.TokenTaken:
         checked = service.Checked(checked.answers, (service.BROKEN_FORM,))
         return render_template("selfchecks/check.html", panel=Panel(module, unit, checked)), 422
-    result = service.answers_of(unit, attempt)
+    result = checked if newly else service.answers_of(unit, attempt)
     outcome = service.Outcome(attempt.correct, attempt.total)
+    panel = Panel(module, unit, result)     # its scores include this attempt (flushed)
     db.session.commit()
     _, following = module.neighbours(unit)
     return render_template("selfchecks/answer.html", module=module, unit=unit, attempt=outcome, result=result,
-                           repeated=not newly, following=following, panel=Panel(module, unit, result))
+                           repeated=not newly, following=following, panel=panel)
 
 
 @staff_required

@@ -120,3 +120,21 @@ def test_the_answer_page_needs_no_token(app, learner, signed_in):
     assert "5 of 5 correct" in text_of(client.post(CHECK, data=RIGHT))
     client.post(CHECK, data=RIGHT)
     assert attempt_count(app, learner.id) == 2
+
+
+def test_the_form_and_the_answer_page_make_a_fixed_number_of_queries(app, learner, signed_in, count_queries):
+    """Whatever the number of earlier attempts: one for scores, one to store the attempt, one for its answers."""
+    client = signed_in(learner)
+    counts = []
+    for n in range(6):
+        if n == 5:
+            for _ in range(20):
+                client.post(CHECK, data=RIGHT)
+        with count_queries() as unit_page:
+            client.get(UNIT)
+        with count_queries() as answer_page:
+            assert client.post(CHECK, data=RIGHT).status_code == 200
+        counts.append((unit_page.count, answer_page.count))
+    assert len(set(counts[1:])) == 1, counts
+    assert counts[-1][1] <= 8
+    assert sum("INSERT INTO self_check_answer" in s for s in answer_page.statements) == 1
