@@ -76,7 +76,9 @@ def populate(database_url: str, instance: Path, learners: int) -> tuple:
     from courseware.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_PATH": str(instance),
-                      "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False, "BASE_URL": BASE_URL})
+                      "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False, "BASE_URL": BASE_URL,
+                      # the test client asks for "localhost", which the trusted-host guard refuses otherwise
+                      "TRUSTED_HOSTS": ["127.0.0.1", "localhost"]})
     with app.app_context():
         db.create_all()
         started = time.monotonic()
@@ -323,7 +325,9 @@ def request_unit_page(database_url: str, folder: Path, sample):
     from courseware import create_app
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_PATH": str(folder / "instance"),
-                      "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False, "BASE_URL": BASE_URL})
+                      "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False, "BASE_URL": BASE_URL,
+                      # the test client asks for "localhost", which the trusted-host guard refuses otherwise
+                      "TRUSTED_HOSTS": ["127.0.0.1", "localhost"]})
     client = app.test_client()
     client.post("/login", data={"email": sample.learner_email, "password": sample.password})
     response = client.get(sample.pages[0].path)

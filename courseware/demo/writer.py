@@ -28,6 +28,7 @@ from ..extensions import db
 from ..forums.models import Post, Thread
 from ..forums.service import sync_prompt_threads
 from ..selfchecks.models import SelfCheckAnswer, SelfCheckAttempt
+from ..selfchecks.stats import rebuild as rebuild_item_stats
 from . import people, texts
 from .editions import write_editions
 from .plan import NEW_THREAD, Plan
@@ -176,6 +177,8 @@ def _write_self_checks(course: Course, plan: Plan, seed: int, learner_ids: list[
             del row["learner"]
             answer_rows.append(row)
     _insert(SelfCheckAnswer, answer_rows, lambda label, n: progress(label, 0), "self-check answers")
+    # Bulk rows bypass the running sums of the item analysis: recompute them from the answers, once.
+    rebuild_item_stats()
     return len(attempt_rows), len(answer_rows)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.time import utcnow
@@ -68,3 +68,36 @@ class SelfCheckAnswer(db.Model):
     first: Mapped[bool] = mapped_column(Boolean)
 
     attempt: Mapped[SelfCheckAttempt] = relationship(back_populates="answers", lazy="raise")
+
+
+class SelfCheckItemStat(db.Model):
+    """Running sums behind the item analysis of one question, kept up to date as first answers arrive
+    (stats.py), so the tutors' page reads one row per question instead of every answer.
+
+    learners/right: first answers and how many were right. pairs, sum_c, sum_x, sum_xx, sum_cx: over the
+    learners who also answered other questions of the module, c (right the first time, 0 or 1) and x (their
+    rest score: the share of the module's other questions right the first time), for the point-biserial
+    correlation. A learner's x changes when they answer more of the module, so their terms are replaced then."""
+
+    __tablename__ = "self_check_item_stat"
+
+    module_slug: Mapped[str] = mapped_column(String(80), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    learners: Mapped[int] = mapped_column(Integer, default=0)
+    right: Mapped[int] = mapped_column(Integer, default=0)
+    pairs: Mapped[int] = mapped_column(Integer, default=0)
+    sum_c: Mapped[float] = mapped_column(Float, default=0)
+    sum_x: Mapped[float] = mapped_column(Float, default=0)
+    sum_xx: Mapped[float] = mapped_column(Float, default=0)
+    sum_cx: Mapped[float] = mapped_column(Float, default=0)
+
+
+class SelfCheckOptionStat(db.Model):
+    """How many first answers to a question ticked one of its options."""
+
+    __tablename__ = "self_check_option_stat"
+
+    module_slug: Mapped[str] = mapped_column(String(80), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    option_value: Mapped[str] = mapped_column(String(1), primary_key=True)
+    chosen: Mapped[int] = mapped_column(Integer, default=0)

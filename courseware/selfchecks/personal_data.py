@@ -8,6 +8,7 @@ from ..core.personal_data import Erasure, PersonalData
 from ..core.time import iso
 from ..extensions import db
 from .models import SelfCheckAnswer, SelfCheckAttempt
+from .stats import forget_learner
 
 
 def export_attempts(user) -> list[dict]:
@@ -22,6 +23,8 @@ def export_attempts(user) -> list[dict]:
 
 
 def erase_attempts(erasure: Erasure) -> None:
+    # The item analysis keeps no trace of them either: their terms leave the sums first.
+    forget_learner(erasure.user.id)
     db.session.execute(delete(SelfCheckAnswer).where(SelfCheckAnswer.user_id == erasure.user.id))
     db.session.execute(delete(SelfCheckAttempt).where(SelfCheckAttempt.user_id == erasure.user.id))
 

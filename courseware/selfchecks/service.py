@@ -21,6 +21,7 @@ from ..accounts.models import User
 from ..courses.content import Course, Module, Unit
 from ..courses.questions import MULTIPLE, NUMERIC, Option, Question, Score, score
 from ..extensions import db
+from . import stats
 from .models import TOKEN_LENGTH, SelfCheckAnswer, SelfCheckAttempt
 
 FIELD_RE = re.compile(r"^q(\d{1,6})$")
@@ -181,27 +182,27 @@ def record_attempt(user: User, unit: Unit, checked: Checked, token: str, now: da
     """Store a valid `checked` self-check as a new attempt; (attempt, True). When the same form (`token`)
     was stored already (a double submit, or the answer page reloaded), nothing is stored: (that attempt,
     with its answers loaded, False). Flushes, never commits."""
-    existing = _attempt_by_token(token)
-    if existing is not None:
-        return _same_form(existing, user, unit), False
-    ids = [a.question.id for a in checked.answers]
-    answered = set(db.session.scalars(
-        select(SelfCheckAnswer.question_id).distinct()
-        .where(SelfCheckAnswer.user_id == user.id, SelfCheckAnswer.module_slug == unit.module_slug,
-               SelfCheckAnswer.question_id.in_(ids))))
     attempt = SelfCheckAttempt(user_id=user.id, module_slug=unit.module_slug, unit_slug=unit.slug, token=token,
                                correct=checked.correct, total=checked.total, submitted_at=now)
     try:
-        # A savepoint: when the same form arrives twice at once, the unique token decides and the
-        # loser shows the winner's attempt.
+        # A savepoint: when the same form arrives twice (the unique token decides), nothing of the second
+        # is kept and it shows the first. On SQLite the savepoint takes the write lock; on PostgreSQL the
+        # learner's row is locked, so two attempts of one learner update the item sums one after the other.
         with db.session.begin_nested():
+            db.session.execute(select(User.id).where(User.id == user.id).with_for_update(key_share=True))
             db.session.add(attempt)
             db.session.flush()
+            before = {q: c for q, (c, _) in stats.first_answers(user.id, unit.module_slug)
+                      .get(unit.module_slug, {}).items()}
+            new = [a for a in checked.answers if a.question.id not in before]
             # One statement for all the answers (the ORM would send one INSERT per row here).
             db.session.execute(insert(SelfCheckAnswer), [
                 {"attempt_id": attempt.id, "user_id": user.id, "module_slug": unit.module_slug,
                  "question_id": a.question.id, "position": a.number, "response": a.response, "correct": a.correct,
-                 "first": a.question.id not in answered} for a in checked.answers])
+                 "first": a.question.id not in before} for a in checked.answers])
+            if new:
+                stats.change_sums(unit.module_slug, before, {**before, **{a.question.id: int(a.correct) for a in new}},
+                                  {a.question.id: a.score.chosen for a in new if a.question.is_choice})
     except IntegrityError:
         existing = _attempt_by_token(token)
         if existing is None:

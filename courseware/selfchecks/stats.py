@@ -15,7 +15,11 @@ who retries has seen the feedback):
 Flags (only with at least MIN_LEARNERS learners): too easy (facility > 0.9), too hard (facility < 0.3),
 negative discrimination (< 0: learners who do well on the rest of the module get it wrong more often).
 
-Everything is summed in SQL in one grouped query, whatever the number of learners and attempts.
+The sums behind these figures are kept per question (SelfCheckItemStat, SelfCheckOptionStat) and changed
+as first answers arrive (`change_sums`, in the transaction that stores the attempt), so the page reads one
+row per question and per option: two queries and no scan of the answers, whatever the number of learners
+and attempts. `rebuild` recomputes them from the answers in SQL (after bulk loads), and the tests check that
+both ways agree.
 """
 from __future__ import annotations
 
@@ -23,13 +27,12 @@ import math
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Float, and_, case, cast, func, select
+from sqlalchemy import Float, case, cast, delete, func, insert, select
 
-from ..accounts.models import Role, User
 from ..courses.content import Course, Module, Unit
 from ..courses.questions import OPTION_VALUES, Question
 from ..extensions import db
-from .models import SelfCheckAnswer
+from .models import SelfCheckAnswer, SelfCheckItemStat, SelfCheckOptionStat
 
 TOO_EASY, TOO_HARD = 0.9, 0.3
 MIN_LEARNERS = 5
@@ -104,56 +107,153 @@ def point_biserial(n: int, sum_c: float, sum_x: float, sum_xx: float, sum_cx: fl
     there are fewer than MIN_LEARNERS pairs or either variable does not vary."""
     if n < MIN_LEARNERS:
         return None
-    spread = (n * sum_c - sum_c * sum_c) * (n * sum_xx - sum_x * sum_x)
-    if spread <= 1e-12:
+    var_c, var_x = n * sum_c - sum_c * sum_c, n * sum_xx - sum_x * sum_x
+    # The sums are kept by adding and taking away terms: allow for rounding when a variable does not vary.
+    if var_c <= 1e-9 * n * n or var_x <= 1e-9 * n * n:
         return None
-    return (n * sum_cx - sum_c * sum_x) / math.sqrt(spread)
+    return max(-1.0, min(1.0, (n * sum_cx - sum_c * sum_x) / math.sqrt(var_c * var_x)))
 
 
-def _sums(course: Course):
-    """One row per (module, question) that learners answered: the sums item analysis needs."""
-    first = (select(SelfCheckAnswer.user_id, SelfCheckAnswer.module_slug, SelfCheckAnswer.question_id,
-                    SelfCheckAnswer.response, case((SelfCheckAnswer.correct, 1), else_=0).label("c"))
-             .join(User, User.id == SelfCheckAnswer.user_id)
-             .where(SelfCheckAnswer.first.is_(True), User.role == Role.LEARNER,
-                    SelfCheckAnswer.module_slug.in_([m.slug for m in course.modules]))
-             .subquery())
-    totals = (select(first.c.user_id, first.c.module_slug, func.sum(first.c.c).label("right"),
-                     func.count().label("answered"))
-              .group_by(first.c.user_id, first.c.module_slug).subquery())
-    others = totals.c.answered - 1
-    has_rest = others > 0
-    rest = case((has_rest, cast(totals.c.right - first.c.c, Float) / cast(others, Float)), else_=None)
+# Keeping the running sums ---------------------------------------------------------------------------------
+
+SUMS = ("learners", "right", "pairs", "sum_c", "sum_x", "sum_xx", "sum_cx")
+
+
+def _terms(first: dict[str, int]) -> dict[str, list[float]]:
+    """One learner's terms in the sums of each question they answered in a module (`first`: question id ->
+    1 or 0, their first answers there): learners, right, and the correlation terms when they answered others."""
+    n, total = len(first), sum(first.values())
+    terms = {}
+    for qid, c in first.items():
+        if n > 1:
+            x = (total - c) / (n - 1)
+            terms[qid] = [1, c, 1, c, x, x * x, c * x]
+        else:
+            terms[qid] = [1, c, 0, 0, 0.0, 0.0, 0.0]
+    return terms
+
+
+def _upsert(model, keys: tuple[str, ...], columns: tuple[str, ...], rows: list[dict]) -> None:
+    """Add `rows` to the stored sums (insert a row the first time): one statement."""
+    if not rows:
+        return
+    table = model.__table__
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(table)
+    stmt = stmt.on_conflict_do_update(index_elements=list(keys),
+                                      set_={c: table.c[c] + stmt.excluded[c] for c in columns})
+    db.session.execute(stmt, rows)
+
+
+def change_sums(module_slug: str, before: dict[str, int], after: dict[str, int],
+                chosen: dict[str, tuple[str, ...]], sign: int = 1) -> None:
+    """A learner's first answers in a module went from `before` to `after` (question id -> 1 or 0): replace
+    their terms in the sums. `chosen`: the options ticked in the first answers that are new (added with
+    `sign`; -1 takes a learner out). Two statements at most."""
+    delta: dict[str, list[float]] = {}
+    for qid, terms in _terms(before).items():
+        delta[qid] = [-t for t in terms]
+    for qid, terms in _terms(after).items():
+        delta[qid] = [d + t for d, t in zip(delta.get(qid, [0] * len(SUMS)), terms)]
+    _upsert(SelfCheckItemStat, ("module_slug", "question_id"), SUMS,
+            [{"module_slug": module_slug, "question_id": qid, **dict(zip(SUMS, values))}
+             for qid, values in delta.items() if any(values)])
+    _upsert(SelfCheckOptionStat, ("module_slug", "question_id", "option_value"), ("chosen",),
+            [{"module_slug": module_slug, "question_id": qid, "option_value": value, "chosen": sign}
+             for qid, values in chosen.items() for value in values])
+
+
+def first_answers(user_id: int, module_slug: str | None = None) -> dict[str, dict[str, tuple[int, str]]]:
+    """A learner's first answers: module -> question id -> (1 or 0, the response). One query."""
+    stmt = (select(SelfCheckAnswer.module_slug, SelfCheckAnswer.question_id, SelfCheckAnswer.correct,
+                   SelfCheckAnswer.response)
+            .where(SelfCheckAnswer.user_id == user_id, SelfCheckAnswer.first.is_(True)))
+    if module_slug is not None:
+        stmt = stmt.where(SelfCheckAnswer.module_slug == module_slug)
+    found: dict[str, dict[str, tuple[int, str]]] = {}
+    for module, qid, correct, response in db.session.execute(stmt):
+        found.setdefault(module, {})[qid] = (int(correct), response)
+    return found
+
+
+def forget_learner(user_id: int) -> None:
+    """Take a learner's first answers out of the sums (their account is being erased)."""
+    for module, answers in first_answers(user_id).items():
+        change_sums(module, {q: c for q, (c, _) in answers.items()}, {},
+                    {q: _values(r) for q, (_, r) in answers.items()}, sign=-1)
+
+
+def _values(response: str) -> tuple[str, ...]:
+    """The option values in a stored response ('a,c'); nothing for a typed answer."""
+    parts = response.split(",")
+    return tuple(parts) if all(len(p) == 1 and p in OPTION_VALUES for p in parts) else ()
+
+
+def rebuild() -> int:
+    """Recompute every sum from the stored answers (after bulk loads such as demo data): two grouped queries.
+    Returns the number of questions."""
+    db.session.execute(delete(SelfCheckItemStat))
+    db.session.execute(delete(SelfCheckOptionStat))
+    first = (select(SelfCheckAnswer.module_slug, SelfCheckAnswer.question_id,
+                    case((SelfCheckAnswer.correct, 1), else_=0).label("c"),
+                    func.sum(case((SelfCheckAnswer.correct, 1), else_=0)).over(partition_by=(
+                        SelfCheckAnswer.user_id, SelfCheckAnswer.module_slug)).label("total"),
+                    func.count().over(partition_by=(SelfCheckAnswer.user_id, SelfCheckAnswer.module_slug)).label("n"))
+             .where(SelfCheckAnswer.first.is_(True)).subquery())
+    has_rest = first.c.n > 1
+    x = case((has_rest, cast(first.c.total - first.c.c, Float) / cast(first.c.n - 1, Float)), else_=None)
     paired = case((has_rest, first.c.c), else_=None)
-    chosen = [func.sum(case((first.c.response.like(f"%{v}%"), 1), else_=0)).label(f"o_{v}")
-              for v in OPTION_VALUES]
-    return db.session.execute(
-        select(first.c.module_slug, first.c.question_id, func.count().label("learners"),
-               func.sum(first.c.c).label("right"), func.count(rest).label("n"), func.sum(paired).label("sum_c"),
-               func.sum(rest).label("sum_x"), func.sum(rest * rest).label("sum_xx"),
-               func.sum(paired * rest).label("sum_cx"), *chosen)
-        .join(totals, and_(totals.c.user_id == first.c.user_id, totals.c.module_slug == first.c.module_slug))
+    rows = db.session.execute(
+        select(first.c.module_slug, first.c.question_id, func.count(), func.sum(first.c.c), func.count(x),
+               func.coalesce(func.sum(paired), 0), func.coalesce(func.sum(x), 0), func.coalesce(func.sum(x * x), 0),
+               func.coalesce(func.sum(paired * x), 0))
         .group_by(first.c.module_slug, first.c.question_id)).all()
+    if rows:
+        db.session.execute(insert(SelfCheckItemStat), [
+            {"module_slug": r[0], "question_id": r[1], **dict(zip(SUMS, (int(r[2]), int(r[3]), int(r[4]), float(r[5]),
+                                                                       float(r[6]), float(r[7]), float(r[8]))))}
+            for r in rows])
+    chosen: dict[tuple[str, str, str], int] = {}
+    for module, qid, response, n in db.session.execute(
+            select(SelfCheckAnswer.module_slug, SelfCheckAnswer.question_id, SelfCheckAnswer.response, func.count())
+            .where(SelfCheckAnswer.first.is_(True), SelfCheckAnswer.response.not_like("% %"),
+                   func.length(SelfCheckAnswer.response) <= 2 * len(OPTION_VALUES))
+            .group_by(SelfCheckAnswer.module_slug, SelfCheckAnswer.question_id, SelfCheckAnswer.response)):
+        for value in _values(response):
+            chosen[(module, qid, value)] = chosen.get((module, qid, value), 0) + n
+    if chosen:
+        db.session.execute(insert(SelfCheckOptionStat), [
+            {"module_slug": m, "question_id": q, "option_value": v, "chosen": n} for (m, q, v), n in chosen.items()])
+    return len(rows)
 
+
+# Reading them -------------------------------------------------------------------------------------------------
 
 def item_analysis(course: Course) -> ItemAnalysis:
-    """Every question of the course in course order, with its figures: one query."""
-    rows = {(r.module_slug, r.question_id): r for r in _sums(course)}
+    """Every question of the course in course order, with its figures: two queries, whatever the number of
+    learners and attempts."""
+    modules = [m.slug for m in course.modules]
+    sums = {(r.module_slug, r.question_id): r for r in db.session.scalars(
+        select(SelfCheckItemStat).where(SelfCheckItemStat.module_slug.in_(modules)))}
+    chosen = {(m, q, v): n for m, q, v, n in db.session.execute(
+        select(SelfCheckOptionStat.module_slug, SelfCheckOptionStat.question_id, SelfCheckOptionStat.option_value,
+               SelfCheckOptionStat.chosen).where(SelfCheckOptionStat.module_slug.in_(modules)))}
     items = []
     for module in course.modules:
         for unit in module.units:
             for number, question in enumerate(unit.questions, start=1):
-                row = rows.get((module.slug, question.id))
-                if row is None:
+                row = sums.get((module.slug, question.id))
+                if row is None or row.learners <= 0:
                     items.append(Item(module, unit, number, question))
                     continue
-                wrong = tuple(OptionCount(o.value, o.text, int(getattr(row, f"o_{o.value}") or 0))
+                wrong = tuple(OptionCount(o.value, o.text, chosen.get((module.slug, question.id, o.value), 0))
                               for o in question.options if not o.correct)
-                items.append(Item(module, unit, number, question, learners=row.learners,
-                                  right_first=int(row.right or 0),
-                                  discrimination=point_biserial(int(row.n or 0), float(row.sum_c or 0),
-                                                                float(row.sum_x or 0), float(row.sum_xx or 0),
-                                                                float(row.sum_cx or 0)),
+                items.append(Item(module, unit, number, question, learners=row.learners, right_first=row.right,
+                                  discrimination=point_biserial(row.pairs, row.sum_c, row.sum_x, row.sum_xx,
+                                                                row.sum_cx),
                                   wrong_options=wrong))
     return ItemAnalysis(tuple(items))
 

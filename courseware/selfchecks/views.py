@@ -71,11 +71,12 @@ def check_unit(module_slug: str, unit_slug: str):
         return render_template("selfchecks/check.html", panel=Panel(module, unit, checked)), 422
     result = checked if newly else service.answers_of(unit, attempt)
     outcome = service.Outcome(attempt.correct, attempt.total)
-    panel = Panel(module, unit, result)     # its scores include this attempt (flushed)
-    db.session.commit()
     _, following = module.neighbours(unit)
-    return render_template("selfchecks/answer.html", module=module, unit=unit, attempt=outcome, result=result,
-                           repeated=not newly, following=following, panel=panel)
+    # Rendered before the commit, which expires every loaded row: the page would load the user again.
+    page = render_template("selfchecks/answer.html", module=module, unit=unit, attempt=outcome, result=result,
+                           repeated=not newly, following=following, panel=Panel(module, unit, result))
+    db.session.commit()
+    return page
 
 
 @staff_required

@@ -1,7 +1,8 @@
 """Self-check attempts and their answers (issue 16)
 
 Every submitted self-check is kept (the form's one-time token is unique, so a double submit stores one
-attempt), with the answer given to each question and whether it was the learner's first answer to it.
+attempt), with the answer given to each question and whether it was the learner's first answer to it; and
+the running sums of the item analysis, one row per question and per option.
 
 Revision ID: s16a00000001
 Revises: b14a00000004
@@ -55,8 +56,30 @@ def upgrade():
         batch_op.create_index('ix_self_check_answer_item', ['module_slug', 'question_id', 'first'], unique=False)
         batch_op.create_index('ix_self_check_answer_user', ['user_id', 'module_slug'], unique=False)
 
+    op.create_table('self_check_item_stat',
+    sa.Column('module_slug', sa.String(length=80), nullable=False),
+    sa.Column('question_id', sa.String(length=80), nullable=False),
+    sa.Column('learners', sa.Integer(), nullable=False),
+    sa.Column('right', sa.Integer(), nullable=False),
+    sa.Column('pairs', sa.Integer(), nullable=False),
+    sa.Column('sum_c', sa.Float(), nullable=False),
+    sa.Column('sum_x', sa.Float(), nullable=False),
+    sa.Column('sum_xx', sa.Float(), nullable=False),
+    sa.Column('sum_cx', sa.Float(), nullable=False),
+    sa.PrimaryKeyConstraint('module_slug', 'question_id', name=op.f('pk_self_check_item_stat'))
+    )
+    op.create_table('self_check_option_stat',
+    sa.Column('module_slug', sa.String(length=80), nullable=False),
+    sa.Column('question_id', sa.String(length=80), nullable=False),
+    sa.Column('option_value', sa.String(length=1), nullable=False),
+    sa.Column('chosen', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('module_slug', 'question_id', 'option_value', name=op.f('pk_self_check_option_stat'))
+    )
+
 
 def downgrade():
+    op.drop_table('self_check_option_stat')
+    op.drop_table('self_check_item_stat')
     with op.batch_alter_table('self_check_answer', schema=None) as batch_op:
         batch_op.drop_index('ix_self_check_answer_user')
         batch_op.drop_index('ix_self_check_answer_item')
