@@ -90,3 +90,22 @@ def test_a_valid_form_sent_with_csrf_on_is_stored(make_app, signed_in):
     token = re.search(r'name="attempt_token" value="([^"]+)"', form).group(1)
     response = client.post(CHECK, data={**RIGHT, "csrf_token": csrf, "attempt_token": token})
     assert response.status_code == 200 and "5 of 5 correct" in text_of(response)
+
+
+def test_content_check_refuses_a_question_id_longer_than_what_is_stored(tmp_path):
+    """Attempts store question ids in 80 characters: a longer id is a content error, not a failed insert."""
+    import shutil
+
+    from courseware.courses.content import ContentError, load_course
+    from courseware.selfchecks.models import SelfCheckAnswer
+    from tests.conftest import FIXTURE_CONTENT
+
+    root = tmp_path / "modules"
+    shutil.copytree(FIXTURE_CONTENT, root)
+    path = root / "01-basics/01-first-steps.questions.md"
+    long_id = "q-" + "x" * 79
+    path.write_text(path.read_text().replace("## q-name-it", f"## {long_id}"))
+    with pytest.raises(ContentError) as info:
+        load_course(root)
+    assert any("the question id is 81 characters long; use at most 80" in p for p in info.value.problems)
+    assert SelfCheckAnswer.__table__.c.question_id.type.length == 80
