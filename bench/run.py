@@ -76,7 +76,9 @@ def populate(database_url: str, instance: Path, learners: int) -> tuple:
     from courseware.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_PATH": str(instance),
-                      "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False, "BASE_URL": BASE_URL})
+                      "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False, "BASE_URL": BASE_URL,
+                      # the test client asks for "localhost", which the trusted-host guard refuses otherwise
+                      "TRUSTED_HOSTS": ["127.0.0.1", "localhost"]})
     with app.app_context():
         db.create_all()
         started = time.monotonic()
@@ -125,7 +127,7 @@ def request(port: int, method: str, path: str, cookie: str = "", form: dict | No
         headers["Cookie"] = cookie
     body = None
     if form is not None:
-        body = urllib.parse.urlencode(form)
+        body = urllib.parse.urlencode(form, doseq=True)
         headers["Content-Type"] = "application/x-www-form-urlencoded"
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
@@ -171,10 +173,29 @@ def headers_location(headers) -> str:
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
-def wrk(binary: str, port: int, path: str, cookie: str, seconds: int) -> dict:
+def form_body(port: int, page, cookie: str) -> tuple[str, str]:
+    """A POST page's body, with a CSRF token from the page that shows its form, and the cookie to send it
+    with. Without the form's one-time token, every request stores a new self-check attempt."""
+    jar = dict(part.split("=", 1) for part in cookie.split("; ") if "=" in part)
+    status, headers, body = request(port, "GET", page.form_page, cookie)
+    if status != 200:
+        sys.exit(f"{page.form_page} answered {status}")
+    cookie = _cookies(headers, jar)
+    token = CSRF_RE.search(body.decode()).group(1)
+    return urllib.parse.urlencode({**page.form, "csrf_token": token}, doseq=True), cookie
+
+
+def wrk(binary: str, port: int, path: str, cookie: str, seconds: int, post: str | None = None,
+        folder: Path | None = None) -> dict:
     command = [binary, "-t2", "-c16", f"-d{seconds}s", "--latency", "-H", f"User-Agent: {USER_AGENT}"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
+    if post is not None:
+        # An URL-encoded body holds no quote or backslash, so it sits in a Lua string as it is.
+        script = folder / "post.lua"
+        script.write_text(f'wrk.method = "POST"\nwrk.body = "{post}"\n'
+                          'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n')
+        command += ["-s", str(script)]
     output = subprocess.run(command + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
                             check=True).stdout
 
@@ -199,12 +220,17 @@ def measure_pages(wrk_binary: str, database_url: str, sample, folder: Path, seco
         cookies = {"learner": sign_in(port, sample.learner_email, sample.password),
                    "tutor": sign_in(port, sample.tutor_email, sample.password)}
         for page in sample.pages:
-            status, _, body = request(port, "GET", page.path, cookies[page.who])
+            cookie, post = cookies[page.who], None
+            if page.form is not None:
+                post, cookie = form_body(port, page, cookie)
+            method = "GET" if post is None else "POST"
+            status, _, body = request(port, method, page.path, cookie,
+                                      urllib.parse.parse_qs(post) if post is not None else None)
             if status != 200:
                 sys.exit(f"{page.path} answered {status} before measuring")
             for _ in range(20):        # warm every worker's caches and connection pool
-                request(port, "GET", page.path, cookies[page.who])
-            results[page.name] = wrk(wrk_binary, port, page.path, cookies[page.who], seconds)
+                request(port, method, page.path, cookie, urllib.parse.parse_qs(post) if post is not None else None)
+            results[page.name] = wrk(wrk_binary, port, page.path, cookie, seconds, post, folder)
             results[page.name]["bytes"] = len(body)
             print(f"  {page.name:18} {results[page.name]['rps']:8.1f} req/s  p99 {results[page.name]['p99']:.1f} ms",
                   flush=True)
@@ -299,7 +325,9 @@ def request_unit_page(database_url: str, folder: Path, sample):
     from courseware import create_app
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_PATH": str(folder / "instance"),
-                      "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False, "BASE_URL": BASE_URL})
+                      "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False, "BASE_URL": BASE_URL,
+                      # the test client asks for "localhost", which the trusted-host guard refuses otherwise
+                      "TRUSTED_HOSTS": ["127.0.0.1", "localhost"]})
     client = app.test_client()
     client.post("/login", data={"email": sample.learner_email, "password": sample.password})
     response = client.get(sample.pages[0].path)

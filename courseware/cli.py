@@ -215,6 +215,7 @@ def demo_data(learners: int, seed: int, force: bool) -> None:
                f"and 1 admin; {summary.completions} unit completions, {summary.threads} threads and "
                f"{summary.posts} posts, {summary.submissions} submissions with {summary.grades} grades, "
                f"{summary.certificates} certificates (issued through the certificates service); "
+               f"{summary.self_check_attempts} self-check attempts with {summary.self_check_answers} answers; "
                f"{summary.editions} editions with {summary.announcements} announcements and {summary.sessions} "
                f"live sessions, in {time.monotonic() - started:.0f} s.")
     click.echo(f'Every demo account (@{demo.DEMO_DOMAIN}) signs in with the password "{demo.DEMO_PASSWORD}".')

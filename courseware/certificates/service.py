@@ -102,7 +102,10 @@ def revoked_status_indices() -> list[int]:
 
 def _criteria(course: Course) -> str:
     parts = [f"{m.title}: complete all {len(m.units)} units, write at least {m.forum_posts_required} "
-             "posts in the module forum and have the assignment graded pass by a tutor" for m in course.modules]
+             "posts in the module forum and have the assignment graded pass by a tutor"
+             + (f", and answer every self-check with at least {m.self_check_pass}% right"
+                if m.self_check_pass is not None and m.checked_units else "")
+             for m in course.modules]
     return "For every module of the course. " + ". ".join(parts) + "."
 
 

@@ -383,11 +383,16 @@ def _load_module(loader: _Loader, folder: Path, mslug: str, unit_srcs, link_map,
         return None
     meta = loader.fields(module_src, {
         "title": (str, True), "order": (int, True), "summary": (str, True), "objectives": (list, True),
-        "forum_posts_required": (int, False), "anonymous_marking": (bool, False)})
+        "forum_posts_required": (int, False), "anonymous_marking": (bool, False), "self_check_pass": (int, False)})
     intro_html, _, _ = loader.render(module_src, fname, link_map, asset_url)
     if meta and meta.get("forum_posts_required", 2) < 0:
         loader.problem(module_src.rel, loader.key_line(module_src, "forum_posts_required"),
                        "'forum_posts_required' must be 0 or more")
+    if meta and not 1 <= meta.get("self_check_pass", 100) <= 100:
+        loader.problem(module_src.rel, loader.key_line(module_src, "self_check_pass"),
+                       "'self_check_pass' is the share of a unit's self-check questions a learner must answer "
+                       "correctly for the certificate: a whole percentage from 1 to 100, e.g. 80 (leave it out "
+                       "when self-checks should not count for the certificate)")
 
     for svg in sorted((folder / FIGURES_FOLDER).glob("*.svg")):
         loader.figure(loader.rel(svg))      # every figure is checked, even one no unit shows yet
@@ -437,7 +442,8 @@ def _load_module(loader: _Loader, folder: Path, mslug: str, unit_srcs, link_map,
     return Module(slug=mslug, title=meta["title"], order=meta["order"], summary=meta["summary"],
                   objectives=tuple(meta["objectives"]),
                   forum_posts_required=meta.get("forum_posts_required", 2),
-                  anonymous_marking=meta.get("anonymous_marking", False), intro_html=intro_html,
+                  anonymous_marking=meta.get("anonymous_marking", False),
+                  self_check_pass=meta.get("self_check_pass"), intro_html=intro_html,
                   units=tuple(sorted(units, key=lambda u: u.order)), assignment=assignment,
                   prompts=prompts, glossary=glossary, language=module_src.language, tutor_notes=tutor_notes)
 

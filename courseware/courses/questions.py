@@ -26,6 +26,7 @@ QUESTIONS_SUFFIX = ".questions.md"
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TRUE_FALSE_OPTIONS = ("True", "False")
 OPTION_VALUES = "abcdefghijklmnopqrstuvwxyz"
+MAX_ID_CHARS = 80               # the stored length of a question id (selfchecks/models.py)
 MAX_ANSWER_CHARS = 200           # a learner's typed answer; longer input is refused, not marked
 
 _KEY_LINE = re.compile(r"^([A-Za-z][\w-]*)\s*:\s*(.*)$")
@@ -260,6 +261,10 @@ class _Parser:
         if not ID_RE.match(qid):
             self.problem(line, f"the question id {qid!r} is not allowed: use lower-case letters, digits and "
                                "hyphens, e.g. '## q-v1g-vs-v2g' (ids must stay stable: attempts are stored by id)")
+            ok = False
+        elif len(qid) > MAX_ID_CHARS:
+            self.problem(line, f"the question id is {len(qid)} characters long; use at most {MAX_ID_CHARS} "
+                               "(attempts are stored by id)")
             ok = False
         keys, rest = self.keys(line, body)
         if keys is None:

@@ -140,6 +140,14 @@ class Module:
     glossary: tuple[GlossaryTerm, ...]
     language: str = "en"                 # the language of the file it was read from (translations.py)
     tutor_notes: TutorNotes | None = None   # tutor-notes.md: for the grading page only, never for learners
+    # `self_check_pass` (front matter): the percentage of every self-check of the module a learner must reach
+    # for the certificate; None (the default) means self-checks never count for the certificate.
+    self_check_pass: int | None = None
+
+    @property
+    def checked_units(self) -> tuple[Unit, ...]:
+        """The units that end with a self-check."""
+        return tuple(u for u in self.units if u.questions)
 
     def unit(self, slug: str) -> Unit | None:
         return next((u for u in self.units if u.slug == slug), None)

@@ -15,6 +15,7 @@ class StepKind(StrEnum):
     UNITS = RequirementKind.UNITS.value
     FORUM = RequirementKind.FORUM.value
     ASSIGNMENT = RequirementKind.ASSIGNMENT.value
+    SELF_CHECK = RequirementKind.SELF_CHECK.value
     CERTIFICATE = "certificate"     # issued and standing
     REVOKED = "revoked"             # issued, then revoked
     CLAIM = "claim"                 # earned, not yet claimed

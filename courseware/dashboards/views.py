@@ -16,6 +16,7 @@ from ..courses.content import get_course
 from ..courses.service import course_progress
 from ..editions.filters import EVERYONE, UnknownEdition, filter_choices, parse_edition_filter
 from ..editions.service import all_editions, terms_of
+from ..selfchecks.service import course_self_checks
 from . import learners, stats
 from .charts import TOP_ORGANISATIONS, cohort_charts, learner_charts
 from .next_step import next_step
@@ -87,4 +88,5 @@ def my_progress():
     certificate = certificates.current_certificate(current_user.id)
     return render_template("dashboards/my_progress.html", course=course, progress=progress,
                            eligibility=eligibility, certificate=certificate, charts=learner_charts(eligibility),
-                           step=next_step(progress, eligibility, certificate), terms=terms_of(current_user.id, utcnow()))
+                           step=next_step(progress, eligibility, certificate), terms=terms_of(current_user.id, utcnow()),
+                           self_checks=course_self_checks(course, current_user.id))

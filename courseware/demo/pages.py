@@ -12,6 +12,7 @@ from sqlalchemy import event, func, select
 from ..accounts.models import Role, User
 from ..certificates.models import Certificate
 from ..courses.content import get_course
+from ..courses.questions import format_number
 from ..extensions import db
 from ..forums.models import Post, Thread
 from .writer import DEMO_DOMAIN, DEMO_PASSWORD
@@ -22,6 +23,8 @@ class Page:
     name: str
     path: str
     who: str            # "learner" or "tutor": whose session requests it
+    form: dict | None = None    # a POST page: the form's fields (without the CSRF token)
+    form_page: str = ""         # the page that shows that form (where a client gets its CSRF token)
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,11 @@ def pick_sample() -> Sample:
         select(Thread.id).join(Post, Post.thread_id == Thread.id).where(Thread.module_slug == module.slug)
         .group_by(Thread.id).order_by(func.count(Post.id).desc(), Thread.id).limit(1))
     unit = module.units[0]
+    checked = next((u for u in module.units if u.questions), None)
+    self_check = () if checked is None else (
+        Page("self-check answer", f"/modules/{module.slug}/{checked.slug}/check", "learner",
+             form=right_answers(checked), form_page=f"/modules/{module.slug}/{checked.slug}/"),
+        Page("self-check analysis", "/tutor/self-checks/", "tutor"))
     pages = (
         Page("unit page", f"/modules/{module.slug}/{unit.slug}/", "learner"),
         Page("module list", "/modules/", "learner"),
@@ -57,8 +65,22 @@ def pick_sample() -> Sample:
         Page("tutor queue", "/tutor/", "tutor"),
         Page("certificate page", "/certificate/", "learner"),
         Page("certificate PDF", "/certificate/download", "learner"),
+        *self_check,
     )
     return Sample(learner, tutor, DEMO_PASSWORD, pages)
+
+
+def right_answers(unit) -> dict:
+    """The self-check form of `unit` filled in with the right answers (q1, q2, ... as on the page)."""
+    form = {}
+    for number, question in enumerate(unit.questions, start=1):
+        if question.is_choice:
+            form[f"q{number}"] = [o.value for o in question.options if o.correct]
+        elif question.answers:
+            form[f"q{number}"] = question.answers[0]
+        else:
+            form[f"q{number}"] = format_number(question.answer)
+    return form
 
 
 class QueryCounter:
@@ -93,10 +115,15 @@ def count_page_queries(app, sample: Sample) -> dict[str, int]:
     counts = {}
     for page in sample.pages:
         client = clients[page.who]
-        if client.get(page.path).status_code != 200:
+
+        def fetch():
+            # A POST page is sent without the form's one-time token: each request stores a new attempt.
+            return client.post(page.path, data=page.form) if page.form is not None else client.get(page.path)
+
+        if fetch().status_code != 200:
             raise RuntimeError(f"{page.path} did not answer 200")
         with QueryCounter(engine) as counter:
-            status = client.get(page.path).status_code
+            status = fetch().status_code
         if status != 200:
             raise RuntimeError(f"{page.path} answered {status}")
         counts[page.name] = counter.count

@@ -27,9 +27,12 @@ from ..courses.models import UnitCompletion
 from ..extensions import db
 from ..forums.models import Post, Thread
 from ..forums.service import sync_prompt_threads
+from ..selfchecks.models import SelfCheckAnswer, SelfCheckAttempt
+from ..selfchecks.stats import rebuild as rebuild_item_stats
 from . import people, texts
 from .editions import write_editions
 from .plan import NEW_THREAD, Plan
+from .self_checks import plan_self_checks
 
 DEMO_DOMAIN = "demo.invalid"          # RFC 2606: a domain that can never receive mail
 DEMO_PASSWORD = "demo-password"       # every demo account signs in with this
@@ -53,6 +56,8 @@ class Summary:
     editions: int = 0
     announcements: int = 0
     sessions: int = 0
+    self_check_attempts: int = 0
+    self_check_answers: int = 0
 
 
 def demo_email_filter():
@@ -128,6 +133,9 @@ def write_plan(site: Site, course: Course, plan: Plan, seed: int, now: datetime,
                              for i, m, u, at in plan.completions], progress, "unit completions")
     db.session.commit()
 
+    attempts, answers = _write_self_checks(course, plan, seed, learner_ids, now, progress)
+    db.session.commit()
+
     threads, posts = _write_forums(course, plan, rng, rendered, learner_ids, tutor_ids, now, progress)
     db.session.commit()
     submissions, grades = _write_submissions(course, plan, rng, rendered, learner_ids, tutor_ids, progress)
@@ -138,7 +146,7 @@ def write_plan(site: Site, course: Course, plan: Plan, seed: int, now: datetime,
     return Summary(learners=len(plan.learners), tutors=len(plan.tutors), organisations=plan.organisations,
                    completions=len(plan.completions), threads=threads, posts=posts, submissions=submissions,
                    grades=grades, certificates=issued, editions=editions, announcements=announcements,
-                   sessions=sessions)
+                   sessions=sessions, self_check_attempts=attempts, self_check_answers=answers)
 
 
 def _user_row(name: str, organisation: str, role: Role, number: int, password_hash: str, created_at: datetime,
@@ -148,6 +156,30 @@ def _user_row(name: str, organisation: str, role: Role, number: int, password_ha
             "created_at": created_at, "password_changed_at": created_at,
             "last_login_at": last_login_at, "privacy_notice_version": PRIVACY_NOTICE_VERSION,
             "privacy_accepted_at": created_at}
+
+
+def _write_self_checks(course: Course, plan: Plan, seed: int, learner_ids: list[int], now: datetime,
+                       progress: Progress) -> tuple[int, int]:
+    """Self-check attempts at units the learners completed (demo/self_checks.py), with every answer."""
+    planned = plan_self_checks(course, plan.completions, seed, now)
+    attempt_rows = []
+    for attempt, _ in planned:
+        row = dict(attempt, user_id=learner_ids[attempt["learner"]])
+        del row["learner"]
+        attempt_rows.append(row)
+    ids = _insert(SelfCheckAttempt, attempt_rows, lambda label, n: progress(label, 0), "self-check attempts",
+                  with_ids=True)
+    answer_rows = []
+    for attempt_id, (attempt, answers) in zip(ids, planned):
+        user_id = learner_ids[attempt["learner"]]
+        for answer in answers:
+            row = dict(answer, attempt_id=attempt_id, user_id=user_id)
+            del row["learner"]
+            answer_rows.append(row)
+    _insert(SelfCheckAnswer, answer_rows, lambda label, n: progress(label, 0), "self-check answers")
+    # Bulk rows bypass the running sums of the item analysis: recompute them from the answers, once.
+    rebuild_item_stats()
+    return len(attempt_rows), len(answer_rows)
 
 
 def _write_forums(course: Course, plan: Plan, rng: random.Random, rendered: _Rendered, learner_ids: list[int],

@@ -23,7 +23,8 @@ LEARNER_PAGES = ["/", "/modules/", "/modules/basics/", "/modules/basics/first-st
                  "/account/delete", "/modules/basics/forum/", "/modules/basics/assignment/", "/certificate/",
                  "/forum/notifications/", "/progress/", "/announcements/", "/sessions/"]
 TUTOR_PAGES = ["/", "/modules/basics/first-steps/", "/account/", "/modules/basics/forum/", "/tutor/",
-               "/forum/moderation/", "/tutor/overview/", "/tutor/learners/", "/announcements/", "/sessions/"]
+               "/forum/moderation/", "/tutor/overview/", "/tutor/learners/", "/announcements/", "/sessions/",
+               "/tutor/self-checks/"]
 ADMIN_PAGES = ["/admin/", "/admin/users/", "/admin/certificates/", "/admin/moderation/", "/admin/outbox/",
                "/admin/editions/"]
 
@@ -169,3 +170,35 @@ def test_pages_fit_small_screens_and_zoom(browser, base_url, live_server, name, 
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {name}"
         page.screenshot(path=str(SCREENSHOTS / f"{name}{path.replace('/', '_')}.png"), full_page=False)
     context.close()
+
+
+def test_self_check_pages_have_no_violations(page, base_url, live_server):
+    """The self-check answered with the keyboard, its answer page, and the form shown again with errors."""
+    learner, _ = _users(live_server.app)
+    sign_in(page, base_url, learner.email, DEFAULT_PASSWORD)
+    page.goto(base_url + "/modules/basics/first-steps/")
+    page.focus("#sc-q1-a")
+    page.keyboard.press("Space")                  # a radio button is chosen with the keyboard
+    assert page.is_checked("#sc-q1-a")
+    page.check("#sc-q2-a")
+    page.check("#sc-q2-c")
+    page.check("#sc-q3-b")
+    page.fill("#sc-q4", "22,0")
+    page.fill("#sc-q5", "vehicle-to-grid")
+    page.focus("#sc-q5")
+    page.keyboard.press("Enter")                  # the form is sent from the keyboard
+    page.wait_for_load_state("networkidle")
+    assert "3 of 5 correct" in page.inner_text("main")
+    violations = run_axe(page)
+    assert not violations, describe(violations)
+    # With no answers: the form again, each message tied to its question.
+    page.goto(base_url + "/modules/basics/first-steps/")
+    page.click("form.self-check-form button[type=submit]")
+    assert page.locator("#sc-q1-error").is_visible() and page.locator(".error-summary").is_visible()
+    assert "sc-q1-error" in page.get_attribute("fieldset:has(#sc-q1-a)", "aria-describedby")
+    violations = run_axe(page)
+    assert not violations, describe(violations)
+    page.goto(base_url + "/modules/basics/")
+    assert "self-check: best 60%" in page.inner_text("main")
+    violations = run_axe(page)
+    assert not violations, describe(violations)

@@ -13,6 +13,7 @@ from courseware.courses.models import UnitCompletion
 from courseware.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from courseware.extensions import db
 from courseware.forums.models import Post, Thread
+from courseware.selfchecks.models import SelfCheckAnswer, SelfCheckAttempt
 from tests.factories import make_user
 
 pytestmark = pytest.mark.scale
@@ -69,6 +70,14 @@ def test_demo_data_creates_a_whole_course_population(app, runner, signed_in):
             assert certificate.pdf.startswith(b"%PDF")
         holder = db.session.get(User, certificates[0].user_id).email
 
+        # Self-check attempts at units the learners completed, every one with its answers.
+        attempts = db.session.scalars(select(SelfCheckAttempt)).all()
+        assert attempts and all(
+            (a.user_id, a.module_slug, a.unit_slug) in completed for completed in [set(db.session.execute(
+                select(UnitCompletion.user_id, UnitCompletion.module_slug, UnitCompletion.unit_slug)).all())]
+            for a in attempts)
+        assert db.session.scalar(select(func.count(SelfCheckAnswer.id))) == sum(a.total for a in attempts)
+
     # A demo learner signs in with the documented password and sees their certificate.
     assert "/verify/" in signed_in(holder, DEMO_PASSWORD).get("/certificate/").get_data(as_text=True)
 
@@ -95,5 +104,7 @@ def test_the_app_keeps_working_after_demo_data(app, runner, signed_in):
     client = signed_in(user)
     assert client.post("/modules/basics/forum/", data={"title": "After the demo", "body": "Hello"}).status_code == 303
     assert client.post("/modules/basics/assignment/", data={"body": "My answer"}).status_code == 302
+    assert client.post("/modules/basics/first-steps/check", data={"q1": "a", "q2": ["a", "b"], "q3": "a", "q4": "22",
+                                                                  "q5": "V2G"}).status_code == 200
     # Adding more demo learners to a demo database is allowed; it only refuses real accounts... which now exist.
     assert _demo(runner).exit_code != 0

@@ -71,6 +71,7 @@ GET_RULES = {
     "dashboards.my_progress": LEARNERS,
     "dashboards.overview": STAFF, "dashboards.learner_list": STAFF, "dashboards.learner_detail": STAFF,
     "dashboards.export_progress": STAFF,
+    "selfchecks.item_analysis": STAFF, "selfchecks.export_item_analysis": STAFF,
     "assignments.queue": STAFF, "assignments.grade": STAFF, "assignments.export_gradebook": STAFF,
     "admin.home": ADMIN, "admin.users": ADMIN, "admin.moderation_log": ADMIN, "admin.outbox": ADMIN,
     "admin.certificate_list": ADMIN, "admin.certificate_detail": ADMIN, "admin.certificate_register": ADMIN,
@@ -125,6 +126,8 @@ POST_RULES = {
     "assignments.assignment_page": (LOGIN, 409, To(302, "/modules/basics/assignment/"), 403, 403),
     # The owner's certificate was issued (sent back to it); the other learner has not earned one (422).
     "certificates.certificate_page": (LOGIN, To(302, "/certificate/"), 422, 403, 403),
+    # A valid self-check: its answer page (a POST answered with the page, not a redirect).
+    "selfchecks.check_unit": (LOGIN, 200, 200, 403, 403),
     "assignments.grade": (LOGIN, 403, 403, To(302, "/tutor/"), To(302, "/tutor/")),
     "assignments.save_settings": (LOGIN, 403, 403, To(302, "/tutor/"), To(302, "/tutor/")),
     "assignments.claim_submission": (LOGIN, 403, 403, To(303, r"/tutor/submissions/\d+/"),
@@ -197,6 +200,7 @@ VALID_POSTS = {
     "courses.complete_unit": lambda world, user: {},
     "assignments.assignment_page": lambda world, user: {"body": ANSWER},
     "certificates.certificate_page": lambda world, user: {},
+    "selfchecks.check_unit": lambda world, user: {"q1": "a", "q2": ["a", "c"], "q3": "b", "q4": "22", "q5": "V2G"},
     "assignments.grade": lambda world, user: {"decision": "pass", "feedback": "Still a pass, on a second reading.",
                                               "lock": _lock(world)},
     "assignments.save_settings": lambda world, user: {"new_submissions": "instant"},
