@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..core.time import utcnow
+from ..core.types import UTCDateTime
+from ..extensions import db
+
+
+class LinkedIdentity(db.Model):
+    """An account at an organisation's OpenID provider that signs in to one account here.
+
+    Found by the provider's subject (`sub`), which never changes, not by the email address, which can.
+    """
+
+    __tablename__ = "linked_identity"
+    __table_args__ = (UniqueConstraint("provider", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    provider: Mapped[str] = mapped_column(String(40))      # the short name from OIDC_PROVIDERS
+    subject: Mapped[str] = mapped_column(String(255))      # the provider's `sub` claim
+    email: Mapped[str] = mapped_column(String(254))        # the address the provider sent when last used
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
