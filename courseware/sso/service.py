@@ -54,13 +54,19 @@ def identity_from_claims(provider: Provider, claims: dict) -> Identity:
     email = accounts.normalise_email(str(claims.get("email") or ""))
     if not email or "@" not in email or len(email) > 254:
         raise SignInFailed(Failure.NO_EMAIL)
-    if claims.get("email_verified") is not True:
+    if not email_verified(claims):
         raise SignInFailed(Failure.UNVERIFIED_EMAIL, email)
     if not provider.serves(email):
         raise SignInFailed(Failure.OUTSIDE_DOMAINS, email)
     name = str(claims.get("name") or " ".join(str(claims.get(k) or "") for k in ("given_name", "family_name")))
     name = " ".join(name.split()) or email.partition("@")[0]
     return Identity(provider=provider.name, subject=str(claims["sub"])[:255], email=email, name=name[:120])
+
+
+def email_verified(claims: dict) -> bool:
+    """Whether the provider vouches for the address: `email_verified` (OpenID Connect), or `xms_edov` (Microsoft
+    Entra ID, which does not send `email_verified`: "the email domain's owner has been verified")."""
+    return claims.get("email_verified") is True or claims.get("xms_edov") is True
 
 
 def linked_account(provider: Provider, subject: str) -> tuple[LinkedIdentity, User] | None:
@@ -74,7 +80,7 @@ def record_use(link: LinkedIdentity, user: User, claims: dict, now: datetime) ->
     """A sign-in through `link`: note when, and the verified address the provider now sends (the account's own
     address stays as it is)."""
     link.last_used_at = now
-    if claims.get("email") and claims.get("email_verified") is True:
+    if claims.get("email") and email_verified(claims):
         link.email = accounts.normalise_email(str(claims["email"]))[:254]
     user.last_login_at = now
 
