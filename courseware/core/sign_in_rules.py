@@ -26,3 +26,16 @@ def password_refusal(app: Flask, email: str) -> str | None:
         if message:
             return message
     return None
+
+
+PASSWORDLESS = "courseware.passwordless_rules"
+
+
+def add_passwordless_rule(app: Flask, rule: Callable[[object], bool]) -> None:
+    """`rule(user)`: True when the person cannot know the account's password (it was made by signing in
+    elsewhere, or their domain may not use one); what asks for the password then asks for something else."""
+    app.extensions.setdefault(PASSWORDLESS, []).append(rule)
+
+
+def knows_no_password(app: Flask, user) -> bool:
+    return any(rule(user) for rule in app.extensions.get(PASSWORDLESS, ()))

@@ -11,12 +11,12 @@ from flask import Flask, url_for
 from flask_babel import gettext as _
 
 from ..core.personal_data import register
-from ..core.sign_in_rules import add_password_refusal
+from ..core.sign_in_rules import add_password_refusal, add_passwordless_rule
 from ..core.site import current_site
 
 
 def init_app(app: Flask) -> None:
-    from . import models, oidc, personal_data, providers  # noqa: F401  (models: the table)
+    from . import models, oidc, personal_data, providers, service  # noqa: F401  (models: the table)
     from .blueprint import bp
 
     app.register_blueprint(bp)
@@ -31,6 +31,9 @@ def init_app(app: Flask) -> None:
                  "%(label)s” button on the sign-in page.", domain=providers.email_domain(email), label=provider.label)
 
     add_password_refusal(app, refuse_password)
+    # Where a password is refused, or was never chosen, deleting the account asks for the address instead.
+    add_passwordless_rule(app, lambda user: providers.required_for(current_site(), user.email) is not None
+                          or service.knows_no_password(user))
 
     def sso_buttons(next_url: str | None = None) -> list[tuple[str, str]]:
         """(label, address) of each provider's sign-in button; empty when none is configured."""

@@ -24,5 +24,8 @@ class LinkedIdentity(db.Model):
     provider: Mapped[str] = mapped_column(String(40))      # the short name from OIDC_PROVIDERS
     subject: Mapped[str] = mapped_column(String(255))      # the provider's `sub` claim
     email: Mapped[str] = mapped_column(String(254))        # the address the provider sent when last used
+    # This sign-in created the account, whose password is random: until its owner sets one (a reset link),
+    # nobody knows it, and deleting the account asks for the email address instead.
+    created_account: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_used_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

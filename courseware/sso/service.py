@@ -85,10 +85,10 @@ def record_use(link: LinkedIdentity, user: User, claims: dict, now: datetime) ->
     user.last_login_at = now
 
 
-def link(user: User, identity: Identity, now: datetime) -> LinkedIdentity:
+def link(user: User, identity: Identity, now: datetime, *, created_account: bool = False) -> LinkedIdentity:
     """Link `identity` to `user`; SignInFailed(STATE) when another request linked it a moment ago."""
     record = LinkedIdentity(user_id=user.id, provider=identity.provider, subject=identity.subject,
-                            email=identity.email, created_at=now, last_used_at=now)
+                            email=identity.email, created_at=now, last_used_at=now, created_account=created_account)
     try:
         with db.session.begin_nested():
             db.session.add(record)
@@ -107,8 +107,16 @@ def create_account(provider: Provider, identity: Identity, now: datetime) -> Use
     user = accounts.create_user(email=identity.email, name=identity.name, password=secrets.token_urlsafe(32),
                                 organisation=provider.organisation, accepted_privacy_notice=True,
                                 email_confirmed=True)
-    link(user, identity, now)
+    user.password_changed_at = now     # later than this: its owner has chosen a password
+    link(user, identity, now, created_account=True)
     return user
+
+
+def knows_no_password(user: User) -> bool:
+    """Whether the account's password is the random one an SSO sign-in gave it, never changed since."""
+    return db.session.scalar(select(LinkedIdentity.id).where(
+        LinkedIdentity.user_id == user.id, LinkedIdentity.created_account.is_(True),
+        LinkedIdentity.created_at >= user.password_changed_at).limit(1)) is not None
 
 
 def linked_identities(user: User) -> list[LinkedIdentity]:

@@ -26,6 +26,7 @@ def upgrade():
     sa.Column('provider', sa.String(length=40), nullable=False),
     sa.Column('subject', sa.String(length=255), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('created_account', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('last_used_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_linked_identity_user_id_user'), ondelete='CASCADE'),

@@ -262,3 +262,30 @@ def test_export_and_erasure_include_linked_identities(sso_app):
         erase_person(registered(sso_app), current_site(), user, utcnow(), why="test")
         db.session.commit()
     assert count(sso_app, LinkedIdentity) == 0 and count(sso_app, User) == 0
+
+
+def test_an_account_made_by_sso_is_deleted_by_typing_its_address(sso_app):
+    """Its password is random and known to nobody: does /account/delete ask for the address instead, refuse
+    another one, and erase the account and its linked identity?"""
+    client = sso_app.test_client()
+    client.get(callback_url(client, "test", "ada"))
+    client.post("/login/sso/test/new-account")
+    page = client.get("/account/delete").get_data(as_text=True)
+    assert "type your email address instead" in page and 'autocomplete="email"' in page
+    response = client.post("/account/delete", data={"password": "someone@city.example"})
+    assert response.status_code == 422 and "not your email address" in response.get_data(as_text=True)
+    assert count(sso_app, User) == 1
+    assert client.post("/account/delete", data={"password": "Ada@City.example"}).status_code == 302
+    assert count(sso_app, User) == 0 and count(sso_app, LinkedIdentity) == 0
+
+
+def test_a_linked_password_account_still_needs_its_password_to_be_deleted(sso_app):
+    with sso_app.app_context():
+        make_user(email="ada@city.example")
+    client = sso_app.test_client()
+    client.get(callback_url(client, "test", "ada"))
+    client.post("/login/sso/test/link", data={"password": DEFAULT_PASSWORD})
+    assert 'autocomplete="current-password"' in client.get("/account/delete").get_data(as_text=True)
+    assert client.post("/account/delete", data={"password": "ada@city.example"}).status_code == 422
+    assert client.post("/account/delete", data={"password": DEFAULT_PASSWORD}).status_code == 302
+    assert count(sso_app, User) == 0
