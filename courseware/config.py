@@ -181,8 +181,9 @@ def from_environment(instance_path: str) -> dict:
 
 def oidc_providers(env) -> list[dict]:
     """The OpenID providers named in OIDC_PROVIDERS (comma-separated short names such as `entra,keycloak`),
-    each read from OIDC_<NAME>_DISCOVERY_URL, _CLIENT_ID, _CLIENT_SECRET, _LABEL, _DOMAINS, _ORGANISATION,
-    _REQUIRE_SSO. Checked by check_required()."""
+    each read from OIDC_<NAME>_DISCOVERY_URL, _CLIENT_ID, _CLIENT_SECRET, _LABEL, _DOMAINS, _ORGANISATION.
+    Checked by check_required(). Whether a provider's domains may still use passwords is an admin's decision
+    (/admin/sso/), not a setting."""
     providers = []
     for name in _list(env.get("OIDC_PROVIDERS")) or []:
         prefix = f"OIDC_{name.upper().replace('-', '_')}_"
@@ -194,7 +195,6 @@ def oidc_providers(env) -> list[dict]:
             "label": env.get(prefix + "LABEL", "").strip() or name,
             "domains": [d.lower().lstrip("@") for d in _list(env.get(prefix + "DOMAINS")) or []],
             "organisation": env.get(prefix + "ORGANISATION", "").strip(),
-            "require_sso": _bool(env.get(prefix + "REQUIRE_SSO")),
         })
     return providers
 
@@ -256,7 +256,7 @@ PROVIDER_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
 def check_oidc_providers(providers: list[dict]) -> None:
     """Refuse to start with a provider that cannot work: no discovery URL or client id, a name unfit for
-    a URL, a name given twice, or REQUIRE_SSO without the domains it applies to."""
+    a URL, or a name given twice."""
     seen = set()
     for provider in providers:
         name = provider.get("name", "")
@@ -270,5 +270,3 @@ def check_oidc_providers(providers: list[dict]) -> None:
                                "/.well-known/openid-configuration address.")
         if not provider.get("client_id"):
             raise RuntimeError(f"{env}CLIENT_ID is not set: the id of this site's registration at the provider.")
-        if provider.get("require_sso") and not provider.get("domains"):
-            raise RuntimeError(f"{env}REQUIRE_SSO needs {env}DOMAINS: the email domains that must use it.")

@@ -3,7 +3,7 @@
 The sign-in page shows a button per provider (none configured: nothing changes). A first sign-in shows
 the claims received and the privacy notice, then creates a learner's account through the same steps as
 registering; later sign-ins find the account by the provider's subject. Password sign-in, registration
-and reset are refused for the domains of a provider that requires SSO (core.sign_in_rules).
+and reset are refused for the domains of a provider an admin requires SSO for (/admin/sso/, core.sign_in_rules).
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from ..core.site import current_site
 
 
 def init_app(app: Flask) -> None:
-    from . import models, oidc, personal_data, providers, service  # noqa: F401  (models: the table)
+    from . import models, oidc, personal_data, providers, requirements, service  # noqa: F401  (models: the table)
     from .blueprint import bp
 
     app.register_blueprint(bp)
@@ -24,7 +24,7 @@ def init_app(app: Flask) -> None:
     oidc.init_app(app, providers.configured_in(app.config))
 
     def refuse_password(email: str) -> str | None:
-        provider = providers.required_for(current_site(), email)
+        provider = requirements.required_for(current_site(), email)
         if provider is None:
             return None
         return _("Addresses at %(domain)s sign in with %(label)s, not with a password: use the “Sign in with "
@@ -32,7 +32,7 @@ def init_app(app: Flask) -> None:
 
     add_password_refusal(app, refuse_password)
     # Where a password is refused, or was never chosen, deleting the account asks for the address instead.
-    add_passwordless_rule(app, lambda user: providers.required_for(current_site(), user.email) is not None
+    add_passwordless_rule(app, lambda user: requirements.required_for(current_site(), user.email) is not None
                           or service.knows_no_password(user))
 
     def sso_buttons(next_url: str | None = None) -> list[tuple[str, str]]:

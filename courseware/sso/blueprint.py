@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from . import views
+from . import admin_views, views
 
 bp = Blueprint("sso", __name__)
 
@@ -11,3 +11,7 @@ bp.add_url_rule("/login/sso/<provider>", view_func=views.start, methods=["GET"])
 bp.add_url_rule("/login/sso/<provider>/callback", view_func=views.callback, methods=["GET"])
 bp.add_url_rule("/login/sso/<provider>/new-account", view_func=views.create_account, methods=["GET", "POST"])
 bp.add_url_rule("/login/sso/<provider>/link", view_func=views.link_account, methods=["GET", "POST"])
+
+bp.add_url_rule("/admin/sso/", view_func=admin_views.requirement_list, methods=["GET"])
+bp.add_url_rule("/admin/sso/<provider>/require", view_func=admin_views.require_sso, methods=["POST"])
+bp.add_url_rule("/admin/sso/<provider>/allow-passwords", view_func=admin_views.allow_passwords, methods=["POST"])

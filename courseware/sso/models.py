@@ -29,3 +29,16 @@ class LinkedIdentity(db.Model):
     created_account: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_used_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SsoRequirement(db.Model):
+    """An admin requires sign-in through this provider for its email domains: passwords are refused there.
+
+    A row while it is required; allowing passwords again deletes it."""
+
+    __tablename__ = "sso_requirement"
+
+    provider: Mapped[str] = mapped_column(String(40), primary_key=True)
+    required_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Who decided (an admin); kept as "deleted user" (NULL) when that account is erased.
+    required_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

@@ -17,15 +17,14 @@ class Provider:
     client_secret: str
     domains: tuple[str, ...]    # email domains it serves (lower case); empty: any
     organisation: str           # recorded on accounts it creates; empty: none
-    require_sso: bool           # addresses in `domains` may not use a password
 
     def serves(self, email: str) -> bool:
         """Whether `email` is in one of this provider's domains (any address when it names none)."""
         return not self.domains or email_domain(email) in self.domains
 
-    def requires(self, email: str) -> bool:
-        """Whether `email` must sign in through this provider, never with a password."""
-        return self.require_sso and email_domain(email) in self.domains
+    def covers(self, email: str) -> bool:
+        """Whether `email` is in one of the domains this provider names (an admin can require SSO there)."""
+        return email_domain(email) in self.domains
 
 
 def email_domain(email: str) -> str:
@@ -39,15 +38,9 @@ def configured(site: Site) -> tuple[Provider, ...]:
 def configured_in(config) -> tuple[Provider, ...]:
     return tuple(Provider(name=p["name"], label=p["label"], discovery_url=p["discovery_url"],
                           client_id=p["client_id"], client_secret=p["client_secret"],
-                          domains=tuple(p["domains"]), organisation=p["organisation"],
-                          require_sso=p["require_sso"])
+                          domains=tuple(p["domains"]), organisation=p["organisation"])
                  for p in config.get("OIDC_PROVIDERS") or ())
 
 
 def find(site: Site, name: str) -> Provider | None:
     return next((p for p in configured(site) if p.name == name), None)
-
-
-def required_for(site: Site, email: str) -> Provider | None:
-    """The provider `email` must sign in with, if an admin requires one for its domain."""
-    return next((p for p in configured(site) if p.requires(email)), None)

@@ -15,7 +15,7 @@ from ..core.registration import run_steps
 from ..core.site import current_site
 from ..core.time import utcnow
 from ..extensions import client_address, db, limiter
-from . import oidc, providers, service
+from . import oidc, providers, requirements, service
 from .forms import LinkForm
 from .oidc import Failure, SignInFailed
 from .providers import Provider
@@ -91,7 +91,7 @@ def _failure(provider: Provider, error: SignInFailed):
     status, title, message = _failure_text(provider, error)
     return render_template("sso/failure.html", provider=provider, title=title, message=message,
                            retry_url=url_for("sso.start", provider=provider.name),
-                           password_allowed=not provider.require_sso), status
+                           password_allowed=not requirements.is_required(provider)), status
 
 
 def _signed_in(user, provider: Provider, message: str):
@@ -179,6 +179,11 @@ def create_account(provider: str):
     return render_form("sso/create_account.html", form, provider=provider, identity=identity)
 
 
+def _link_page(form: LinkForm, provider: Provider, identity: service.Identity):
+    return render_form("sso/link_account.html", form, provider=provider, identity=identity,
+                       reset_allowed=not requirements.is_required(provider))
+
+
 def link_account(provider: str):
     """An account with the provider's address exists: its owner signs in with its password once to link it."""
     provider = _provider(provider)
@@ -193,7 +198,7 @@ def link_account(provider: str):
         attempt, refusal = throttle.begin(identity.email, client_address())
         if refusal is not None:
             form.form_errors.append(refusal.message)
-            return render_form("sso/link_account.html", form, provider=provider, identity=identity)
+            return _link_page(form, provider, identity)
         user = accounts.authenticate(identity.email, form.password.data)
         if user is not None:
             try:
@@ -206,4 +211,4 @@ def link_account(provider: str):
             return response
         throttle.failed(attempt)
         form.password.errors = [_("That is not the password of this account.")]
-    return render_form("sso/link_account.html", form, provider=provider, identity=identity)
+    return _link_page(form, provider, identity)

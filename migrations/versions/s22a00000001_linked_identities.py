@@ -1,7 +1,7 @@
-"""Sign in with the organisation's account: linked identities (issue 22)
+"""Sign in with the organisation's account: linked identities, SSO requirements (issue 22)
 
 One row per account at an OpenID provider that signs in to an account here, found by the provider's
-subject.
+subject; one per provider whose domains an admin has closed to passwords.
 
 Revision ID: s22a00000001
 Revises: b14a00000004
@@ -36,8 +36,17 @@ def upgrade():
     with op.batch_alter_table('linked_identity', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_linked_identity_user_id'), ['user_id'], unique=False)
 
+    op.create_table('sso_requirement',
+    sa.Column('provider', sa.String(length=40), nullable=False),
+    sa.Column('required_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('required_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['required_by_id'], ['user.id'], name=op.f('fk_sso_requirement_required_by_id_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('provider', name=op.f('pk_sso_requirement'))
+    )
+
 
 def downgrade():
+    op.drop_table('sso_requirement')
     with op.batch_alter_table('linked_identity', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_linked_identity_user_id'))
     op.drop_table('linked_identity')

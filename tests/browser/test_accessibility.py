@@ -25,7 +25,7 @@ LEARNER_PAGES = ["/", "/modules/", "/modules/basics/", "/modules/basics/first-st
 TUTOR_PAGES = ["/", "/modules/basics/first-steps/", "/account/", "/modules/basics/forum/", "/tutor/",
                "/forum/moderation/", "/tutor/overview/", "/tutor/learners/", "/announcements/", "/sessions/"]
 ADMIN_PAGES = ["/admin/", "/admin/users/", "/admin/certificates/", "/admin/moderation/", "/admin/outbox/",
-               "/admin/editions/"]
+               "/admin/editions/", "/admin/sso/"]
 
 
 def _users(app):

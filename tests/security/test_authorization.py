@@ -85,6 +85,7 @@ GET_RULES = {
     # Without a sign-in at the provider first, nothing to confirm or link: "start again".
     "sso.create_account": (400, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
     "sso.link_account": (400, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    "sso.requirement_list": ADMIN,
     "privacy.retention_report": ADMIN,
     # Decided by the client's address, not the role: the test client is on this machine (127.0.0.1).
     # From anywhere else it is 404 without the bearer token (tests/operations/test_metrics.py).
@@ -166,6 +167,8 @@ POST_RULES = {
     # Nothing pending from a sign-in at the provider: "start again"; the signed-in are sent home.
     "sso.create_account": (400,) + (HOME,) * 4,
     "sso.link_account": (400,) + (HOME,) * 4,
+    "sso.require_sso": (LOGIN, 403, 403, 403, To(302, "/admin/sso/")),
+    "sso.allow_passwords": (LOGIN, 403, 403, 403, To(302, "/admin/sso/")),
 }
 SESSION_ENDING = ("accounts.logout", "accounts.sign_out_everywhere", "privacy.delete_account")
 NEW_PASSWORD = "another long password"
@@ -243,6 +246,8 @@ VALID_POSTS = {
     "accounts.logout": lambda world, user: {},
     "sso.create_account": lambda world, user: {},
     "sso.link_account": lambda world, user: {"password": DEFAULT_PASSWORD},
+    "sso.require_sso": lambda world, user: {},
+    "sso.allow_passwords": lambda world, user: {},
     "accounts.sign_out_everywhere": lambda world, user: {},
     "privacy.delete_account": lambda world, user: {"password": DEFAULT_PASSWORD},
 }
@@ -270,7 +275,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
 def app(make_app):
     """The app with one OpenID provider configured, whose port is closed (the provider is down)."""
     with closed_port() as port:
-        yield make_app(OIDC_PROVIDERS=[provider_config(f"http://127.0.0.1:{port}", "down")])
+        yield make_app(OIDC_PROVIDERS=[provider_config(f"http://127.0.0.1:{port}", "down", domains=["down.example"])])
 
 
 @pytest.fixture

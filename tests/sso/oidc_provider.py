@@ -74,15 +74,18 @@ def provider_config(issuer: str, name: str = "test", *, discovery: str = "/.well
                     **overrides) -> dict:
     """One entry of OIDC_PROVIDERS for the test provider."""
     return {"name": name, "label": "Test Org", "discovery_url": issuer + discovery, "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET, "domains": [], "organisation": "City of Testing", "require_sso": False,
+            "client_secret": CLIENT_SECRET, "domains": [], "organisation": "City of Testing",
             **overrides}
 
 
 def sign_in_at_provider(authorization_url: str, login: str, *, stop_at: str) -> str:
     """Do what a person does at the provider (its login form) and return the address it sends the browser
     back to (starting with `stop_at`, this site's callback), with the code and state."""
-    session = requests.Session()
-    url = authorization_url
+    with requests.Session() as session:
+        return _follow(session, authorization_url, login, stop_at)
+
+
+def _follow(session, url: str, login: str, stop_at: str) -> str:
     for _ in range(10):
         response = session.get(url, allow_redirects=False, timeout=10)
         if response.is_redirect:

@@ -10,16 +10,15 @@ ENV = {"OIDC_PROVIDERS": "entra, keycloak",
        "OIDC_ENTRA_DISCOVERY_URL": "https://login.example/t/v2.0/.well-known/openid-configuration",
        "OIDC_ENTRA_CLIENT_ID": "abc", "OIDC_ENTRA_CLIENT_SECRET": "s", "OIDC_ENTRA_LABEL": "City account",
        "OIDC_ENTRA_DOMAINS": "stad.gent, @Gent.be", "OIDC_ENTRA_ORGANISATION": "City of Ghent",
-       "OIDC_ENTRA_REQUIRE_SSO": "1",
        "OIDC_KEYCLOAK_DISCOVERY_URL": "https://id.example/realms/staff/.well-known/openid-configuration",
        "OIDC_KEYCLOAK_CLIENT_ID": "courseware"}
 
 
 def test_providers_are_read_from_the_environment():
     entra, keycloak = oidc_providers(ENV)
-    assert (entra["name"], entra["label"], entra["domains"], entra["organisation"], entra["require_sso"]) == (
-        "entra", "City account", ["stad.gent", "gent.be"], "City of Ghent", True)
-    assert (keycloak["label"], keycloak["domains"], keycloak["require_sso"]) == ("keycloak", [], False)
+    assert (entra["name"], entra["label"], entra["domains"], entra["organisation"]) == (
+        "entra", "City account", ["stad.gent", "gent.be"], "City of Ghent")
+    assert (keycloak["label"], keycloak["domains"]) == ("keycloak", [])
     check_oidc_providers([entra, keycloak])
     assert oidc_providers({}) == []
 
@@ -27,7 +26,6 @@ def test_providers_are_read_from_the_environment():
 @pytest.mark.parametrize("change, words", [
     ({"OIDC_ENTRA_DISCOVERY_URL": ""}, "OIDC_ENTRA_DISCOVERY_URL is not set"),
     ({"OIDC_ENTRA_CLIENT_ID": ""}, "OIDC_ENTRA_CLIENT_ID is not set"),
-    ({"OIDC_ENTRA_DOMAINS": ""}, "REQUIRE_SSO needs OIDC_ENTRA_DOMAINS"),
     ({"OIDC_PROVIDERS": "entra,entra"}, "not a usable provider name"),
     ({"OIDC_PROVIDERS": "entra/x"}, "not a usable provider name"),
 ])

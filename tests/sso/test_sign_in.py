@@ -12,6 +12,7 @@ from courseware.accounts.models import PRIVACY_NOTICE_VERSION, SignInSession, Us
 from courseware.core.registration import add_step
 from courseware.extensions import db
 from courseware.sso.models import LinkedIdentity
+from tests.conftest import sign_in
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 from .oidc_provider import closed_port, path_and_query, provider_config, sign_in_at_provider
@@ -22,7 +23,7 @@ def sso_app(make_app, oidc_issuer):
     with closed_port() as port:
         app = make_app(OIDC_PROVIDERS=[
             provider_config(oidc_issuer, "test"),
-            provider_config(oidc_issuer, "strict", label="Grid Co", domains=["grid.example"], require_sso=True,
+            provider_config(oidc_issuer, "strict", label="Grid Co", domains=["grid.example"],
                             organisation="Grid Co"),
             provider_config(oidc_issuer, "wrongkey", discovery="/wrong-key/.well-known/openid-configuration"),
             provider_config(f"http://127.0.0.1:{port}", "down", label="Down Corp"),
@@ -202,27 +203,70 @@ def test_callback_address_comes_from_base_url(sso_app):
     assert query["code_challenge_method"] == ["S256"] and query["nonce"] and query["state"]
 
 
+def require(app, provider: str = "strict"):
+    with app.app_context():
+        admin = make_user(role="admin")
+    client = sign_in(app, admin)
+    response = client.post(f"/admin/sso/{provider}/require")
+    assert response.status_code == 302
+    return client
+
+
 def test_required_sso_refuses_passwords_for_its_domains(sso_app):
-    """For the domains of a provider that requires SSO, are password sign-in, registration and reset refused
-    with a message pointing at its button, other addresses unaffected, and the provider signing in?"""
+    """Once an admin requires SSO for a provider's domains, are password sign-in, registration and reset
+    refused for them with a message pointing at its button, other addresses unaffected, the provider signing
+    in, and does allowing passwords again undo it?"""
     with sso_app.app_context():
         grace = make_user(email="grace@grid.example", name="Grace")
         other = make_user(email="someone@city.example")
     client = sso_app.test_client()
+    assert client.post("/login", data={"email": grace.email, "password": DEFAULT_PASSWORD}).status_code == 302
+    client = sso_app.test_client()
+    admin = require(sso_app)
+    assert "Refused since" in admin.get("/admin/sso/").get_data(as_text=True)
     response = client.post("/login", data={"email": grace.email, "password": DEFAULT_PASSWORD})
-    assert response.status_code == 422 and "sign in with Grid Co" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Sign in with Grid Co" in response.get_data(as_text=True)
     assert not is_signed_in(client)
-    response = client.post("/reset-password", data={"email": grace.email})
-    assert response.status_code == 422 and "sign in with Grid Co" in response.get_data(as_text=True)
+    response = client.post("/reset-password", data={"email": "Grace@Grid.example"})
+    assert response.status_code == 422 and "Sign in with Grid Co" in response.get_data(as_text=True)
     response = client.post("/register", data={"name": "New", "email": "new@grid.example", "organisation": "Grid",
                                                "password": "a long password here", "confirm": "a long password here"})
-    assert response.status_code == 422 and count(sso_app, User) == 2
+    assert response.status_code == 422 and count(sso_app, User) == 3
     assert client.post("/login", data={"email": other.email, "password": DEFAULT_PASSWORD}).status_code == 302
 
     sso = sso_app.test_client()
     sso.get(callback_url(sso, "strict", "grace"))
+    assert "Forgotten your password" not in sso.get("/login/sso/strict/link").get_data(as_text=True)
     assert sso.post("/login/sso/strict/link", data={"password": DEFAULT_PASSWORD}).status_code == 302
     assert is_signed_in(sso)
+
+    assert admin.post("/admin/sso/strict/allow-passwords").status_code == 302
+    assert sso_app.test_client().post("/login", data={"email": grace.email,
+                                                      "password": DEFAULT_PASSWORD}).status_code == 302
+
+
+def test_sso_cannot_be_required_without_domains(sso_app):
+    with sso_app.app_context():
+        admin = make_user(role="admin")
+    client = sign_in(sso_app, admin)
+    page = client.get("/admin/sso/").get_data(as_text=True)
+    assert "Require sign-in through Grid Co" in page and "OIDC_TEST_DOMAINS" in page
+    response = client.post("/admin/sso/test/require", follow_redirects=True)
+    assert "names no email domains" in response.get_data(as_text=True)
+    with sso_app.app_context():
+        from courseware.sso.models import SsoRequirement
+        assert db.session.scalar(select(func.count()).select_from(SsoRequirement)) == 0
+
+
+def test_a_person_in_a_required_domain_deletes_their_account_with_its_address(sso_app):
+    with sso_app.app_context():
+        grace = make_user(email="grace@grid.example")
+    require(sso_app)
+    sso = sso_app.test_client()
+    sso.get(callback_url(sso, "strict", "grace"))
+    sso.post("/login/sso/strict/link", data={"password": DEFAULT_PASSWORD})
+    assert 'autocomplete="email"' in sso.get("/account/delete").get_data(as_text=True)
+    assert sso.post("/account/delete", data={"password": grace.email}).status_code == 302
 
 
 def test_buttons_appear_only_for_configured_providers(sso_app, app):
@@ -237,7 +281,7 @@ def test_buttons_appear_only_for_configured_providers(sso_app, app):
 def test_next_page_is_kept_through_the_sign_in(sso_app):
     with sso_app.app_context():
         make_user(email="ada@city.example")
-        db.session.add(LinkedIdentity(user_id=1, provider="test", subject="ada", email="ada@city.example"))
+        db.session.add(LinkedIdentity(user_id=db.session.scalar(select(User.id)), provider="test", subject="ada", email="ada@city.example"))
         db.session.commit()
     client = sso_app.test_client()
     response = client.get("/login/sso/test?next=/modules/")
@@ -289,3 +333,29 @@ def test_a_linked_password_account_still_needs_its_password_to_be_deleted(sso_ap
     assert client.post("/account/delete", data={"password": "ada@city.example"}).status_code == 422
     assert client.post("/account/delete", data={"password": DEFAULT_PASSWORD}).status_code == 302
     assert count(sso_app, User) == 0
+
+
+@pytest.mark.parametrize("query", ["", "code=%3Cscript%3Ealert(1)%3C/script%3E&state=x", "state=nul%00byte&code=1",
+                                   "error=%3Cscript%3E&error_description=%00%3Cimg%20src=x%3E",
+                                   "code=" + "9" * 5000 + "&state=" + "x" * 5000])
+def test_hostile_callbacks_get_a_clear_page(sso_app, query):
+    """Forged, empty, oversized or hostile callback parameters: a 400 page that echoes none of them, nobody
+    signed in, never a 500 (a NUL byte is refused before the view, by core.security)."""
+    client = sso_app.test_client()
+    client.get("/login/sso/test")       # a sign-in started in this browser
+    response = client.get(f"/login/sso/test/callback?{query}")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400 and "<script>" not in text and "<img src=x" not in text
+    assert ("%00" in query or "Nobody has been signed in" in text) and not is_signed_in(client)
+
+
+def test_next_to_another_site_is_ignored(sso_app):
+    with sso_app.app_context():
+        user = make_user(email="ada@city.example")
+        db.session.add(LinkedIdentity(user_id=user.id, provider="test", subject="ada", email="ada@city.example"))
+        db.session.commit()
+    client = sso_app.test_client()
+    response = client.get("/login/sso/test?next=//evil.example/")
+    back = sign_in_at_provider(response.headers["Location"], "ada", stop_at="http://localhost/login/sso/test/callback")
+    response = client.get(path_and_query(back))
+    assert response.headers["Location"] in ("/", "http://localhost/")
