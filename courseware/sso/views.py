@@ -102,7 +102,7 @@ def _signed_in(user, provider: Provider, message: str):
     return redirect(target)
 
 
-@limiter.limit("60 per hour")
+@limiter.limit("600 per hour")   # a whole office may share one address
 def start(provider: str):
     provider = _provider(provider)
     if current_user.is_authenticated:
@@ -119,7 +119,7 @@ def start(provider: str):
     return response
 
 
-@limiter.limit("60 per hour")
+@limiter.limit("600 per hour")   # a whole office may share one address
 def callback(provider: str):
     provider = _provider(provider)
     if current_user.is_authenticated:
