@@ -10,7 +10,7 @@ export BASE_URL
 # The PostgreSQL server the second half of `make test` uses (it creates and drops its own database there).
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-fast test-sqlite test-postgres check lint mail clean browser-deps bench audit
+.PHONY: install run test test-fast test-sqlite test-postgres check lint mail clean browser-deps oidc-provider bench audit
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,7 @@ run: install
 	COURSEWARE_ENV=development $(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
 ## The whole suite on SQLite, then on PostgreSQL when a server answers on 127.0.0.1:5432.
-test: install browser-deps check lint audit test-sqlite test-postgres
+test: install browser-deps oidc-provider check lint audit test-sqlite test-postgres
 
 ## What the browser tests need: Debian's chromium (installed when missing and we are root) and axe-core from npm.
 browser-deps:
@@ -40,6 +40,10 @@ browser-deps:
 		fi; \
 	fi
 	@test -f tests/browser/node_modules/axe-core/axe.min.js || (cd tests/browser && npm ci --no-audit --no-fund --silent)
+
+## The OpenID provider the SSO tests run on loopback (oidc-provider from npm, pinned in package-lock.json).
+oidc-provider:
+	@test -f tests/sso/provider/node_modules/oidc-provider/package.json || (cd tests/sso/provider && npm ci --no-audit --no-fund --silent)
 
 check: install
 	$(BIN)/flask --app app content check

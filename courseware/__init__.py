@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import (accounts, admin, assignments, certificates, cli, core, courses, dashboards, editions, forums,
                operations, pages,
-               privacy, selfchecks)
+               privacy, selfchecks, sso)
 from . import config as config_module
 from .core import rate_limits  # noqa: F401  (registers the database:// rate-limit storage)
 from .core.params import BoundedIntConverter
@@ -48,8 +48,8 @@ def _sqlite_savepoint_inside_transaction(conn, name):
 
 # The features, in the order they are set up. Each package's init_app registers its blueprint (every
 # URL is in its blueprint.py) and what it keeps about a person (its personal_data.py).
-FEATURES = (accounts, courses, pages, editions, forums, assignments, selfchecks, certificates, dashboards, admin, privacy,
-            operations)
+FEATURES = (accounts, courses, pages, sso, editions, forums, assignments, selfchecks, certificates, dashboards, admin,
+            privacy, operations)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -174,7 +175,32 @@ def from_environment(instance_path: str) -> dict:
         "RETENTION_WARNING_DAYS": _days(env, "RETENTION_WARNING_DAYS", 30),
         "RETENTION_ATTACHMENT_DAYS": _days(env, "RETENTION_ATTACHMENT_DAYS", 365),
         "RETENTION_MAIL_DAYS": _days(env, "RETENTION_MAIL_DAYS", 90),
+        # Sign-in through the organisation (OpenID Connect, SPEC section 8.4; README, "Sign in with the
+        # organisation's account"). OIDC_PROVIDERS names them; each has its own OIDC_<NAME>_* settings.
+        "OIDC_PROVIDERS": oidc_providers(env),
+        # Seconds the site waits for a provider's discovery document, keys and token endpoint.
+        "OIDC_TIMEOUT": float(env.get("OIDC_TIMEOUT", "10")),
     }
+
+
+def oidc_providers(env) -> list[dict]:
+    """The OpenID providers named in OIDC_PROVIDERS (comma-separated short names such as `entra,keycloak`),
+    each read from OIDC_<NAME>_DISCOVERY_URL, _CLIENT_ID, _CLIENT_SECRET, _LABEL, _DOMAINS, _ORGANISATION.
+    Checked by check_required(). Whether a provider's domains may still use passwords is an admin's decision
+    (/admin/sso/), not a setting."""
+    providers = []
+    for name in _list(env.get("OIDC_PROVIDERS")) or []:
+        prefix = f"OIDC_{name.upper().replace('-', '_')}_"
+        providers.append({
+            "name": name.lower(),
+            "discovery_url": env.get(prefix + "DISCOVERY_URL", "").strip(),
+            "client_id": env.get(prefix + "CLIENT_ID", "").strip(),
+            "client_secret": env.get(prefix + "CLIENT_SECRET", ""),
+            "label": env.get(prefix + "LABEL", "").strip() or name,
+            "domains": [d.lower().lstrip("@") for d in _list(env.get(prefix + "DOMAINS")) or []],
+            "organisation": env.get(prefix + "ORGANISATION", "").strip(),
+        })
+    return providers
 
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1")
@@ -224,5 +250,27 @@ def check_required(config) -> None:
         raise RuntimeError("BASE_URL is not set: set it to the site's public address, for example "
                            "BASE_URL=https://course.example.org (every link in mail and on certificates "
                            "is built from it).")
+    check_oidc_providers(config.get("OIDC_PROVIDERS") or [])
     if config.get("LOG_FORMAT") not in ("text", "json"):
         raise RuntimeError(f"LOG_FORMAT must be text or json, not {config.get('LOG_FORMAT')!r}.")
+
+
+PROVIDER_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+
+
+def check_oidc_providers(providers: list[dict]) -> None:
+    """Refuse to start with a provider that cannot work: no discovery URL or client id, a name unfit for
+    a URL, or a name given twice."""
+    seen = set()
+    for provider in providers:
+        name = provider.get("name", "")
+        env = f"OIDC_{name.upper().replace('-', '_')}_"
+        if not PROVIDER_NAME.match(name) or name in seen:
+            raise RuntimeError(f"OIDC_PROVIDERS: {name!r} is not a usable provider name (lower-case letters, "
+                               "digits and hyphens, each name once).")
+        seen.add(name)
+        if urlsplit(provider.get("discovery_url", "")).scheme not in ("http", "https"):
+            raise RuntimeError(f"{env}DISCOVERY_URL is not set: the provider's "
+                               "/.well-known/openid-configuration address.")
+        if not provider.get("client_id"):
+            raise RuntimeError(f"{env}CLIENT_ID is not set: the id of this site's registration at the provider.")

@@ -15,7 +15,9 @@ __all__ = ["PRIVACY_NOTICE_VERSION", "Role", "SignInSession", "User"]
 
 # Raise when the privacy notice (templates/pages/privacy.html) changes materially; each account
 # records the version it was shown at registration.
-PRIVACY_NOTICE_VERSION = "2026-12-01"   # editions, live sessions, time zone; retention periods stated
+# 2026-12-01: editions, live sessions, time zone; retention periods stated.
+# 2026-12-01.2: what an organisation's OpenID provider sends when signing in with it (sso).
+PRIVACY_NOTICE_VERSION = "2026-12-01.2"
 
 
 class User(UserMixin, db.Model):

@@ -11,6 +11,7 @@ from ..core.forms import ActionForm, add_error, render_form
 from ..core.outbox import deliver_queued_to_log
 from ..core.rate_limits import shared_counters
 from ..core.registration import run_steps
+from ..core.sign_in_rules import password_refusal
 from ..core.site import current_site
 from ..core.templating import viewer_zone
 from ..core.time import utcnow
@@ -35,6 +36,10 @@ def register():
         return redirect(_signed_in_home())
     form = RegisterForm()
     if form.validate_on_submit():
+        refusal = password_refusal(current_app, form.email.data)
+        if refusal:   # this organisation signs its people in itself (sso)
+            add_error(form, "email", refusal)
+            return render_form("accounts/register.html", form)
         site = current_site()
         try:
             result = confirmation.register(site, email=form.email.data, name=form.name.data,
@@ -76,6 +81,10 @@ def login():
         return redirect(safe_next(_signed_in_home()))
     form = LoginForm()
     if form.validate_on_submit():
+        refusal = password_refusal(current_app, form.email.data)
+        if refusal:   # this organisation signs its people in itself (sso)
+            form.form_errors.append(refusal)
+            return render_form("accounts/login.html", form)
         throttle = SignInThrottle(shared_counters())
         attempt, refusal = throttle.begin(form.email.data, client_address())
         if refusal is not None:
@@ -199,6 +208,10 @@ def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
         email = form.email.data
+        refusal = password_refusal(current_app, email)
+        if refusal:   # no password to reset: this organisation signs its people in itself (sso)
+            add_error(form, "email", refusal)
+            return render_form("accounts/request_reset.html", form)
         # The same answer, after the same work, whether or not the address is registered: looking it up
         # and mailing happen after the answer has gone.
         flash("If an account uses that address, we have sent it a link to reset the password, unless we sent "

@@ -1,10 +1,19 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField
+from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 
 class DeleteAccountForm(FlaskForm):
     password = PasswordField("Your password", description="To confirm it is you.",
                              validators=[DataRequired("Enter your password to delete your account."), Length(max=256)])
+
+
+class DeletePasswordlessAccountForm(FlaskForm):
+    """For an account whose owner knows no password (made by signing in with an organisation's account):
+    typing the address confirms it is no slip."""
+    password = EmailField(_l("Your email address"), description=_l("To confirm you mean it."),
+                          validators=[DataRequired(_l("Enter your email address to delete your account.")),
+                                      Length(max=254)])

@@ -8,6 +8,7 @@ import zipfile
 from datetime import datetime
 from typing import Iterable
 
+from flask_babel import gettext as _
 from sqlalchemy import delete
 
 from ..accounts.models import User
@@ -42,12 +43,17 @@ def export_zip(parts: Iterable[PersonalData], site: Site, user: User, now: datet
 
 
 def erase_account(parts: Iterable[PersonalData], site: Site, user: User, password: str,
-                  now: datetime) -> Erasure:
-    """Erase the account at its owner's request (/account/delete), after checking its password.
+                  now: datetime, *, passwordless: bool = False) -> Erasure:
+    """Erase the account at its owner's request (/account/delete), after checking its password (or, for an
+    account whose owner knows none, `passwordless`, its email address).
 
     Returns the Erasure, whose `after_commit` work (removing files) the caller runs once committed.
     """
-    if not verify_password(user.password_hash, password):
+    if passwordless:
+        if (password or "").strip().lower() != user.email:
+            raise DomainError(_("That is not your email address. Your account has not been deleted."),
+                              field="password")
+    elif not verify_password(user.password_hash, password):
         raise DomainError("That is not your password. Your account has not been deleted.", field="password")
     if is_last_active_admin(user):
         raise DomainError("You are the last active admin: make another account an admin first, so that someone "

@@ -14,7 +14,8 @@ from ..core.site import current_site
 from ..core.time import utcnow
 from ..extensions import db
 from . import service
-from .forms import DeleteAccountForm
+from ..core.sign_in_rules import knows_no_password
+from .forms import DeleteAccountForm, DeletePasswordlessAccountForm
 
 
 @login_required
@@ -33,11 +34,13 @@ def export_data():
 
 @login_required
 def delete_account():
-    form = DeleteAccountForm()
+    user = current_user._get_current_object()
+    passwordless = knows_no_password(current_app, user)
+    form = DeletePasswordlessAccountForm() if passwordless else DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            erasure = service.erase_account(registered(current_app), current_site(),
-                                            current_user._get_current_object(), form.password.data, utcnow())
+            erasure = service.erase_account(registered(current_app), current_site(), user, form.password.data,
+                                            utcnow(), passwordless=passwordless)
         except DomainError as e:
             add_error(form, e.field, e.message)
         else:
@@ -47,4 +50,4 @@ def delete_account():
                 work()
             flash("Your account has been deleted. Your forum posts remain under the name “deleted user”.", "success")
             return redirect(url_for("courses.home"))
-    return render_form("accounts/delete.html", form)
+    return render_form("accounts/delete.html", form, passwordless=passwordless)

@@ -26,7 +26,7 @@ TUTOR_PAGES = ["/", "/modules/basics/first-steps/", "/account/", "/modules/basic
                "/forum/moderation/", "/tutor/overview/", "/tutor/learners/", "/announcements/", "/sessions/",
                "/tutor/self-checks/"]
 ADMIN_PAGES = ["/admin/", "/admin/users/", "/admin/certificates/", "/admin/moderation/", "/admin/outbox/",
-               "/admin/editions/"]
+               "/admin/editions/", "/admin/sso/"]
 
 
 def _users(app):

@@ -28,6 +28,7 @@ from courseware.forums.models import Post, PostReport
 from tests.certificates.helpers import (ANSWER, FIXTURE, complete_units, grade, latest_submission_id,
                                         submit_assignment, write_posts)
 from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.sso.oidc_provider import closed_port, provider_config
 
 ROLES = ("anonymous", "learner", "other", "tutor", "admin")
 LOGIN = "login"          # redirected to /login?next=...
@@ -79,6 +80,13 @@ GET_RULES = {
     "editions.announcements": SIGNED_IN, "editions.sessions": SIGNED_IN, "editions.session_ics": SIGNED_IN,
     "editions.edit_session": STAFF, "editions.attendance": STAFF,
     "editions.calendar_feed": (404, 404, 404, 404, 404),    # with a forged token
+    # A provider that is down (see the app fixture): it cannot be reached, and the signed-in are sent on.
+    "sso.start": (502, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    "sso.callback": (502, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    # Without a sign-in at the provider first, nothing to confirm or link: "start again".
+    "sso.create_account": (400, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    "sso.link_account": (400, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    "sso.requirement_list": ADMIN,
     "privacy.retention_report": ADMIN,
     # Decided by the client's address, not the role: the test client is on this machine (127.0.0.1).
     # From anywhere else it is 404 without the bearer token (tests/operations/test_metrics.py).
@@ -159,6 +167,11 @@ POST_RULES = {
     "accounts.logout": (LOGIN,) + (HOME,) * 4,
     "accounts.sign_out_everywhere": (LOGIN,) + (To(302, "/login"),) * 4,
     "privacy.delete_account": (LOGIN,) + (HOME,) * 4,
+    # Nothing pending from a sign-in at the provider: "start again"; the signed-in are sent home.
+    "sso.create_account": (400,) + (HOME,) * 4,
+    "sso.link_account": (400,) + (HOME,) * 4,
+    "sso.require_sso": (LOGIN, 403, 403, 403, To(302, "/admin/sso/")),
+    "sso.allow_passwords": (LOGIN, 403, 403, 403, To(302, "/admin/sso/")),
 }
 SESSION_ENDING = ("accounts.logout", "accounts.sign_out_everywhere", "privacy.delete_account")
 NEW_PASSWORD = "another long password"
@@ -235,6 +248,10 @@ VALID_POSTS = {
     "accounts.resend_confirmation": lambda world, user: {},
     "accounts.end_session": lambda world, user: {},
     "accounts.logout": lambda world, user: {},
+    "sso.create_account": lambda world, user: {},
+    "sso.link_account": lambda world, user: {"password": DEFAULT_PASSWORD},
+    "sso.require_sso": lambda world, user: {},
+    "sso.allow_passwords": lambda world, user: {},
     "accounts.sign_out_everywhere": lambda world, user: {},
     "privacy.delete_account": lambda world, user: {"password": DEFAULT_PASSWORD},
 }
@@ -256,6 +273,13 @@ def _other_device(user) -> int:
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
+
+
+@pytest.fixture
+def app(make_app):
+    """The app with one OpenID provider configured, whose port is closed (the provider is down)."""
+    with closed_port() as port:
+        yield make_app(OIDC_PROVIDERS=[provider_config(f"http://127.0.0.1:{port}", "down", domains=["down.example"])])
 
 
 @pytest.fixture
@@ -285,7 +309,8 @@ def world(app, learner, other_learner, tutor, admin, signed_in):
                 "token": "forged-token", "report_id": db.session.scalar(select(PostReport.id)), "list_id": 1,
                 "filename": "01-basics/images/demand.svg", "action": "pin", "slug": "fixture-modes",
                 "edition_id": edition, "announcement_id": announcement, "session_id": session,
-                "sign_in_id": 0}   # CURRENT_ARGS makes one
+                "sign_in_id": 0,   # CURRENT_ARGS makes one
+                "provider": "down"}
     return {"args": args, "static": {"filename": "site.css"}, "other_edition_id": other_edition,
             "users": {"learner": learner, "other": other_learner, "tutor": tutor, "admin": admin}}
 
