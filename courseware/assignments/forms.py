@@ -9,18 +9,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..core.forms import FORMATTING_HELP
 from ..core.vocabulary import MailPreference
 from .models import Decision
 from .service import MAX_BODY_LENGTH
 from .storage import ALLOWED_DESCRIPTION
 
 
-FORMATTING_HINT = _l("Formatting help: leave an empty line between paragraphs. Start a line with “- ” for a list "
-                     "item. Put two stars around words for bold (**like this**).")
-
-
 class SubmissionForm(FlaskForm):
-    body = TextAreaField(_l("Your answer"), description=FORMATTING_HINT,
+    body = TextAreaField(_l("Your answer"), description=FORMATTING_HELP,
                          validators=[Optional(), Length(max=MAX_BODY_LENGTH)])
     attachment = FileField(_l("Attach a file (optional)"),
                            description=_l("%(types)s, up to 10 MB.", types=ALLOWED_DESCRIPTION),

@@ -3,7 +3,13 @@ from __future__ import annotations
 
 from flask import render_template
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+
+
+# The hint under every box where people write (forum posts, assignments, feedback), in plain words.
+FORMATTING_HELP = _l("Formatting help: leave an empty line between paragraphs. Start a line with “- ” to make a "
+                     "list. Put two stars around words to make them bold, **like this**.")
 
 
 def form_status(form, default: int = 200) -> int:
