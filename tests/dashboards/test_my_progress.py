@@ -20,7 +20,8 @@ def next_step_box(client) -> str:
     response = client.get("/progress/")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    return re.sub(r"\s+", " ", html[html.index('id="next-step"'):html.index("</section>")])
+    start = html.index('id="next-step"')
+    return re.sub(r"\s+", " ", html[start:html.index("</section>", start)])
 
 
 def step_of(app, user_id: int):
