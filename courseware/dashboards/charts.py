@@ -58,6 +58,7 @@ class Rect:
     fill: str = BAR_FILL
     css: str = "chart-bar"
     href: str | None = None          # the bar links to the learners it counts
+    link_label: str = ""             # the link's accessible name
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ def bar_chart(id: str, title: str, description: str, items: Sequence[tuple[str, 
         y = i * ROW + 4
         length = span * value / top
         texts.append(Text(0, y + FONT, _short(label)))
-        rects.append(Rect(0, y + 22, round(length, 1), BAR, href=hrefs[i] if hrefs else None))
+        rects.append(Rect(0, y + 22, round(length, 1), BAR, href=hrefs[i] if hrefs else None,
+                          link_label=f"{label}: {value_text}" if hrefs else ""))
         texts.append(Text(round(length, 1) + 6, y + 22 + FONT - 1, value_text, css="chart-value"))
     table = table or Table(title, ("Item", "Value"), tuple((label, text) for label, _, text in items))
     # The axis: where bars start, so a zero is visible as "no bar".

@@ -149,7 +149,7 @@ def test_learner_rows_are_compact(app, learner, tutor, signed_in):
 
 def test_funnel_bars_link_to_the_learners_they_count(app, learner, tutor, signed_in):
     page = signed_in(tutor).get("/tutor/overview/").get_data(as_text=True)
-    assert '<a href="/tutor/learners/?reached=1" tabindex="-1"><rect' in page
+    assert re.search(r'<a href="/tutor/learners/\?reached=1" tabindex="-1" aria-label="Started: [^"]+"><rect', page)
     assert re.search(r'See the learners:.*?<a href="/tutor/learners/\?reached=0">Registered</a>', page, re.S)
 
 
