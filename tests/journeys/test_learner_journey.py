@@ -158,3 +158,9 @@ def test_times_are_in_the_readers_zone(app, learner):
     assert client.post("/account/time-zone", data={"time_zone": "Europe/Helsinki"}).status_code == 302
     page = client.get(URL).get_data(as_text=True)
     assert "13:00" in page and "10:00" not in page
+
+
+def test_home_says_exactly_how_many_posts_each_module_needs(client):
+    page = re.sub(r"\s+", " ", client.get("/").get_data(as_text=True))
+    assert "2 posts in Module 1; 1 post in Module 2;" in page and "usually" not in page
+    assert "2 forum posts needed" in page and "1 forum post needed" in page
