@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 
 
 def _signed_in_home() -> str:
+    """Where a sign-in without `next` lands: tutors and admins on the grading queue, where their work is."""
+    if current_user.is_authenticated and current_user.is_staff and "assignments.queue" in current_app.view_functions:
+        return url_for("assignments.queue")
     return url_for("courses.home")
 
 

@@ -20,6 +20,22 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     notifications.init_app(app)
     register(app, personal_data.PART)
+    app.jinja_env.globals["feedback_waiting"] = feedback_waiting
+
+
+def feedback_waiting() -> list:
+    """The modules where the signed-in learner's newest version came back "needs revision" (one query), for the
+    notice on the course home and /progress/ (templates/assignments/_feedback_waiting.html)."""
+    from flask_login import current_user
+
+    from ..courses.content import get_course
+    from .models import SubmissionStatus
+    from .versions import latest_statuses
+
+    if not (current_user.is_authenticated and current_user.is_learner):
+        return []
+    statuses = latest_statuses(current_user.id)
+    return [m for m in get_course().modules if statuses.get(m.slug) == SubmissionStatus.NEEDS_REVISION]
 
 
 def remove_orphan_files(app: Flask) -> int:

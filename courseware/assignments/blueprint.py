@@ -10,6 +10,7 @@ from . import tutor_views, views
 bp = Blueprint("assignments", __name__)
 
 bp.add_url_rule("/modules/<module_slug>/assignment/", view_func=views.assignment_page, methods=["GET", "POST"])
+bp.add_url_rule("/modules/<module_slug>/assignment/withdraw", view_func=views.withdraw_submission, methods=["POST"])
 bp.add_url_rule("/submissions/<int:submission_id>/attachment", view_func=views.download_attachment, methods=["GET"])
 bp.add_url_rule("/tutor/", view_func=tutor_views.queue, methods=["GET"])
 bp.add_url_rule("/tutor/settings", view_func=tutor_views.save_settings, methods=["POST"])

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, SubmitField,
@@ -8,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..core.forms import FORMATTING_HELP
 from ..core.vocabulary import MailPreference
 from .models import Decision
 from .service import MAX_BODY_LENGTH
@@ -15,16 +17,16 @@ from .storage import ALLOWED_DESCRIPTION
 
 
 class SubmissionForm(FlaskForm):
-    body = TextAreaField("Your answer", description="Markdown: **bold**, *italic*, lists, links, tables.",
+    body = TextAreaField(_l("Your answer"), description=FORMATTING_HELP,
                          validators=[Optional(), Length(max=MAX_BODY_LENGTH)])
-    attachment = FileField("Attach a file (optional)",
-                           description=f"{ALLOWED_DESCRIPTION}, up to 10 MB.",
+    attachment = FileField(_l("Attach a file (optional)"),
+                           description=_l("%(types)s, up to 10 MB.", types=ALLOWED_DESCRIPTION),
                            render_kw={"accept": ".pdf,.docx,.odt,.xlsx,.ods,.png,.jpg,.jpeg"})
-    remove_attachment = BooleanField("Remove the file attached to this draft")
+    remove_attachment = BooleanField(_l("Remove the file attached to this draft"))
     # The first button is the one Enter presses: a preview stores nothing.
-    preview = SubmitField("Preview")
-    save_draft = SubmitField("Save draft")
-    submit_work = SubmitField("Submit for grading")
+    preview = SubmitField(_l("Preview"))
+    save_draft = SubmitField(_l("Save draft"))
+    submit_work = SubmitField(_l("Submit for grading"))
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -33,24 +35,28 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class GradeForm(FlaskForm):
-    criteria = MultiCheckboxField("Criteria met", coerce=int, validators=[Optional()],
-                                  description="A checklist for you; the learner sees the criteria you ticked.")
-    feedback = TextAreaField("Feedback for the learner",
-                             description="Markdown. The learner sees this with the decision.",
-                             validators=[InputRequired("Write your feedback for the learner."),
+    criteria = MultiCheckboxField(_l("Criteria met"), coerce=int, validators=[Optional()],
+                                  description=_l("A checklist for you; the learner sees each criterion marked met "
+                                                 "or not yet met."))
+    feedback = TextAreaField(_l("Feedback for the learner"),
+                             description=_l("The learner sees this with the decision, at the top of their page. "
+                                            "Formatting as in forum posts."),
+                             validators=[InputRequired(_l("Write your feedback for the learner.")),
                                          Length(max=MAX_BODY_LENGTH)])
-    decision = RadioField("Decision", choices=[SelectChoice(Decision.PASS, "Pass"),
-                                               SelectChoice(Decision.REVISE, "Revise: ask for a new version")],
+    decision = RadioField(_l("Decision"), choices=[SelectChoice(Decision.PASS, _l("Pass")),
+                                                   SelectChoice(Decision.REVISE, _l("Revise: ask for a new version"))],
                           validate_choice=False,
-                          validators=[InputRequired("Choose pass or revise."),
-                                      AnyOf(list(Decision), "Choose pass or revise.")])
+                          validators=[InputRequired(_l("Choose pass or revise.")),
+                                      AnyOf(list(Decision), _l("Choose pass or revise."))])
     lock = HiddenField()
-    preview = SubmitField("Preview feedback")
-    save = SubmitField("Save decision")
+    # "Save and open the next oldest" comes first: Enter in a field presses it, as the usual way through the queue.
+    save_next = SubmitField(_l("Save and open the next oldest"))
+    save = SubmitField(_l("Save decision"))
+    preview = SubmitField(_l("Preview feedback"))
 
     def validate_feedback(self, field):
         if not (field.data or "").strip():
-            raise StopValidation("Write your feedback for the learner.")
+            raise StopValidation(_l("Write your feedback for the learner."))
 
 
 class QueueFilterForm(FlaskForm):

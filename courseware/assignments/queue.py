@@ -108,3 +108,16 @@ def waited(since: datetime | None, now: datetime) -> str:
     if hours >= 1:
         return f"{hours} hour{'s' if hours != 1 else ''}"
     return "under an hour"
+
+
+def next_waiting(site: Site, course: Course, tutor: User, now: datetime, *, skip: int | None = None) -> Submission | None:
+    """The oldest waiting submission that `tutor` can grade now ("Save and open the next oldest"): the queue's
+    first row, leaving out `skip` and any submission another tutor holds a live claim on. One query."""
+    cutoff = claim_cutoff(site, now)
+    stmt = (select(Submission).where(is_newest(sent_only=True), Submission.status == SubmissionStatus.SUBMITTED,
+                                     Submission.module_slug.in_([m.slug for m in course.modules]),
+                                     or_(Submission.claimed_by_id.is_(None), Submission.claimed_by_id == tutor.id,
+                                         Submission.claimed_at < cutoff)))
+    if skip is not None:
+        stmt = stmt.where(Submission.id != skip)
+    return db.session.scalar(stmt.order_by(Submission.submitted_at, Submission.id).limit(1))

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -85,6 +86,29 @@ class LearnerState:
         if self.latest is not None and self.latest.status.learner_can_write:
             return self.latest.body
         return ""
+
+
+@dataclass(frozen=True)
+class LatestFeedback:
+    """The newest decision on the learner's newest sent version, with every criterion marked, in the
+    learners' wording: what the assignment page shows first."""
+    version: Submission
+    grade: GradeEvent
+    criteria: list[tuple[str, bool]]     # (criterion as the learner reads it, met)
+
+    @property
+    def needs_revision(self) -> bool:
+        return not self.grade.is_pass
+
+
+def latest_feedback(state: LearnerState, assignment) -> LatestFeedback | None:
+    sent = state.sent
+    if not sent or not sent[-1].grades:
+        return None
+    version, grade = sent[-1], sent[-1].grades[-1]
+    met = set(grade.criteria_met or [])
+    return LatestFeedback(version, grade, [(learner, tutor in met) for tutor, learner
+                                           in zip(assignment.criteria, assignment.learner_criteria)])
 
 
 def learner_state(user_id: int, module_slug: str) -> LearnerState:
@@ -196,6 +220,32 @@ def save_work(site: Site, user: User, module: Module, body: str, upload: storage
         notifications.new_submission(site, submission, user, module)
         log.info("submission %s (%s v%s) sent by user %s", submission.id, module.slug, submission.version, user.id)
     return SaveResult(submission, stored_key, replaced_key)
+
+
+def can_withdraw(submission: Submission | None, site: Site, now: datetime) -> bool:
+    """A submitted version goes back to a draft until a tutor opens it for grading (takes it: a live claim)."""
+    return (submission is not None and submission.is_waiting
+            and claim_holder(submission, site, now) is None)
+
+
+def withdraw_submission(site: Site, user: User, module: Module, now: datetime) -> Submission:
+    """Turn the learner's waiting version back into a draft they can change. Raises StateConflict when
+    nothing is waiting or a tutor has opened it for grading meanwhile (a conditional UPDATE decides)."""
+    latest = versions.latest(user.id, module.slug)
+    if latest is None or not latest.is_waiting:
+        raise StateConflict(_("There is no submitted version waiting for a tutor to withdraw."))
+    done = db.session.execute(
+        update(Submission).where(Submission.id == latest.id, Submission.status == SubmissionStatus.SUBMITTED,
+                                 Submission.lock_version == latest.lock_version,
+                                 or_(Submission.claimed_by_id.is_(None), Submission.claimed_at < claim_cutoff(site, now)))
+        .values(status=SubmissionStatus.DRAFT, submitted_at=None, updated_at=now, claimed_by_id=None,
+                claimed_at=None, lock_version=Submission.lock_version + 1)
+        .execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        raise StateConflict(_("A tutor has opened this version for grading, so it can no longer be withdrawn."))
+    db.session.refresh(latest)
+    log.info("submission %s (%s v%s) withdrawn by user %s", latest.id, module.slug, latest.version, user.id)
+    return latest
 
 
 # Tutors ----------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -21,7 +22,7 @@ from . import export, notifications, service, versions
 from .forms import GradeForm, MailPreferenceForm, QueueFilterForm
 from .models import Submission, SubmissionStatus
 from .permissions import can_grade, identity_hidden
-from .queue import ALL, QueueFilters, grading_queue, learner_organisations, waited
+from .queue import ALL, QueueFilters, grading_queue, learner_organisations, next_waiting, waited
 
 
 STATUS_CHOICES = [SelectChoice(SubmissionStatus.SUBMITTED, "Waiting for a grade"),
@@ -132,9 +133,18 @@ def grade(submission_id: int):
             return _grade_page(submission, form, status=409, notice=e.message)
         add_error(form, e.field, e.message)
         return _grade_page(submission, form, status=422)
+    learner = db.session.get(User, submission.user_id)
+    saved = {"learner": learner.name if learner else _("a deleted learner"), "module": module.title,
+             "version": submission.version, "status": submission.status}
+    next_one = (next_waiting(current_site(), get_course(), current_user, utcnow(), skip=submission.id)
+                if form.save_next.data else None)
     db.session.commit()
-    flash(f"Saved: {module.title}, version {submission.version}, {submission.status}. "
-          "The learner will get an email.", "success")
+    flash(_("Saved for %(learner)s: %(module)s, version %(version)s, %(status)s. They will get an email.", **saved),
+          "success")
+    if next_one is not None:
+        return redirect(url_for(".grade", submission_id=next_one.id))
+    if form.save_next.data:
+        flash(_("No other work is waiting for a grade."), "info")
     return redirect(url_for(".queue"))
 
 

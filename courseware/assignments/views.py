@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts.access import confirmed_email_required
 from ..core.auth import learner_required
 from ..core.errors import DeadlinePassed, DomainError
-from ..core.forms import add_error, form_status
+from ..core.forms import ActionForm, add_error, form_status
 from ..core.safe_markdown import plain_words, render_safe
 from ..core.site import current_site
 from ..core.time import utcnow
@@ -23,8 +24,12 @@ from .permissions import can_view_submission
 
 def _render(module, state, form, terms, status: int | None = None, preview=None):
     code = status or form_status(form)
+    latest = state.latest
     return render_template("assignments/assignment.html", module=module, brief=module.assignment, state=state,
                            form=form, preview=preview, terms=terms,
+                           feedback=service.latest_feedback(state, module.assignment),
+                           can_withdraw=service.can_withdraw(latest, current_site(), utcnow()),
+                           withdraw_form=ActionForm(formdata=None),
                            preview_words=plain_words(form.body.data) if preview is not None else None), code
 
 
@@ -66,13 +71,34 @@ def assignment_page(module_slug: str):
         raise
     attachments.release(result.stored_key)
     attachments.discard(result.replaced_key)
+    # No anchor: the page opens at its top, where the confirmation says what happens next.
     if submit:
-        flash(f"Version {result.submission.version} is submitted. A tutor will grade it; "
-              "you will get an email when they have.", "success")
+        flash(_("Version %(n)s is submitted. What happens next: a tutor reads it and decides “passed” or "
+                "“needs revision”; you will get an email when they have. Until a tutor opens it, you can "
+                "withdraw it to change it.", n=result.submission.version), "success")
     else:
-        flash("Your draft is saved. It is not yet submitted.", "success")
-    return redirect(url_for(".assignment_page", module_slug=module.slug,
-                            _anchor=f"version-{result.submission.version}"))
+        flash(_("Your draft is saved. It is not yet submitted: nobody else can see it. Submit it for grading "
+                "when it is ready."), "success")
+    return redirect(url_for(".assignment_page", module_slug=module.slug))
+
+
+@learner_required
+@confirmed_email_required
+def withdraw_submission(module_slug: str):
+    """Take a submitted version back to a draft, until a tutor opens it for grading."""
+    module = get_module_or_404(module_slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        submission = service.withdraw_submission(current_site(), current_user, module, utcnow())
+    except DomainError as e:
+        db.session.rollback()
+        flash(e.message, "error")
+        return redirect(url_for(".assignment_page", module_slug=module.slug), code=303)
+    db.session.commit()
+    flash(_("Version %(n)s is withdrawn: it is a draft again, which only you can see. Change it and submit it "
+            "when it is ready.", n=submission.version), "success")
+    return redirect(url_for(".assignment_page", module_slug=module.slug), code=303)
 
 
 @login_required

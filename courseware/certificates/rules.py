@@ -23,6 +23,7 @@ from ..accounts.models import User
 from ..assignments.models import SubmissionStatus
 from ..assignments.versions import latest_statuses
 from ..courses.content import Course, Module, Unit
+from ..core.vocabulary import TaskStatus
 from ..courses.service import course_progress
 from ..forums.service import visible_post_counts
 from ..selfchecks.service import best_percents
@@ -85,6 +86,19 @@ class Requirement:
         return self.status == SubmissionStatus.SUBMITTED
 
     @property
+    def task_status(self) -> TaskStatus:
+        """The task-list status; the assignment's own status word (SPEC section 4) stays in `progress`."""
+        if self.met:
+            return TaskStatus.COMPLETED
+        if self.kind is SELF_CHECK:
+            return TaskStatus.NOT_STARTED if self.best is None else TaskStatus.IN_PROGRESS
+        if self.kind is ASSIGNMENT:
+            if self.status is None:
+                return TaskStatus.NOT_STARTED
+            return TaskStatus.WAITING if self.status == SubmissionStatus.SUBMITTED else TaskStatus.IN_PROGRESS
+        return TaskStatus.IN_PROGRESS if self.done > 0 else TaskStatus.NOT_STARTED
+
+    @property
     def label(self) -> str:
         if self.kind is SELF_CHECK:
             return _("Self-check: %(unit)s", unit=self.next_unit.title)
@@ -112,6 +126,19 @@ class ModuleRequirements:
     @property
     def met(self) -> bool:
         return all(r.met for r in self.requirements)
+
+    @property
+    def task_status(self) -> TaskStatus:
+        statuses = {r.task_status for r in self.requirements}
+        if statuses == {TaskStatus.COMPLETED}:
+            return TaskStatus.COMPLETED
+        if statuses == {TaskStatus.NOT_STARTED}:
+            return TaskStatus.NOT_STARTED
+        return TaskStatus.IN_PROGRESS
+
+    @property
+    def assignment(self) -> Requirement:
+        return next(r for r in self.requirements if r.is_assignment)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts.access import confirmed_email_required
@@ -49,6 +50,8 @@ def certificate_page():
         except service.NotEarned as e:
             not_earned = e.eligibility
             status = 422
+            # The base layout's error summary (and "Error:" in the title) comes from the form's errors.
+            form.form_errors.append(_("You have not earned the certificate yet: the list below says what is still to do."))
         except DeadlinePassed:
             status = 403
         else:

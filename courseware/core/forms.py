@@ -2,7 +2,14 @@
 from __future__ import annotations
 
 from flask import render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+
+
+# The hint under every box where people write (forum posts, assignments, feedback), in plain words.
+FORMATTING_HELP = _l("Formatting help: leave an empty line between paragraphs. Start a line with “- ” to make a "
+                     "list. Put two stars around words to make them bold, **like this**.")
 
 
 def form_status(form, default: int = 200) -> int:
@@ -26,3 +33,29 @@ def add_error(form, field: str | None, message: str) -> None:
 
 class ActionForm(FlaskForm):
     """A button with nothing to fill in (delete, restore, pin, take for grading): only the CSRF token."""
+
+
+def refused_forms(context) -> list[FlaskForm]:
+    """The forms of a page whose submitted input was refused, whatever their variable names.
+
+    The base layout reads this to put one error summary first in <main> and "Error:" before the page
+    title, so every form of the site gets the same pattern without each template repeating it."""
+    seen: list[FlaskForm] = []
+    for value in context.values():
+        if isinstance(value, FlaskForm) and value.errors and all(value is not f for f in seen):
+            seen.append(value)
+    return seen
+
+
+def summary_items(form: FlaskForm) -> list[tuple[str | None, str]]:
+    """(field id or None, message) for the error summary: form-wide messages first, then each field's."""
+    items: list[tuple[str | None, str]] = [(None, str(m)) for m in form.form_errors]
+    for f in form:
+        if not f.errors:
+            continue
+        if f.type == "CSRFTokenField":
+            items.append((None, _("The form had expired. Please send it again.")))
+            continue
+        label = f.label.text
+        items.append((f.id, _("%(label)s: %(message)s", label=label, message=" ".join(map(str, f.errors)))))
+    return items

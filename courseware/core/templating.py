@@ -4,9 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, current_app, g, has_request_context
+from jinja2 import pass_context
 from flask_login import current_user
 
 from . import timezones
+from .forms import refused_forms, summary_items
 
 
 def has_endpoint(name: str) -> bool:
@@ -61,6 +63,8 @@ def describe_days(days: int) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["has_endpoint"] = has_endpoint
     app.jinja_env.globals["viewer_zone"] = viewer_zone
+    app.jinja_env.globals["refused_forms"] = pass_context(lambda ctx: refused_forms(ctx.get_all()))
+    app.jinja_env.globals["error_summary_items"] = summary_items
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["time"] = format_time

@@ -38,3 +38,23 @@ class MailPreference(StrEnum):
     def label(self) -> str:
         return {MailPreference.INSTANT: "A mail for each one", MailPreference.DAILY: "One daily digest",
                 MailPreference.OFF: "No mail"}[self]
+
+
+class TaskStatus(StrEnum):
+    """Where a learner stands on one task (a module's units, its forum, its assignment), in the words of a
+    task list (GOV.UK's pattern): they say what is happening, never that the learner failed."""
+
+    NOT_STARTED = "not started"
+    IN_PROGRESS = "in progress"
+    WAITING = "waiting for a tutor"
+    COMPLETED = "completed"
+
+    @property
+    def label(self) -> str:
+        from flask_babel import gettext as _
+        return {TaskStatus.NOT_STARTED: _("Not started"), TaskStatus.IN_PROGRESS: _("In progress"),
+                TaskStatus.WAITING: _("Waiting for a tutor"), TaskStatus.COMPLETED: _("Completed")}[self]
+
+    @property
+    def css(self) -> str:
+        return "task-" + self.value.replace(" ", "-")

@@ -9,7 +9,7 @@ text (4.5:1) on top of them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..certificates.rules import FORUM, UNITS, Eligibility
 from .stats import FUNNEL_LABELS, STAGE_LABELS, Overview
@@ -57,6 +57,8 @@ class Rect:
     height: float
     fill: str = BAR_FILL
     css: str = "chart-bar"
+    href: str | None = None          # the bar links to the learners it counts
+    link_label: str = ""             # the link's accessible name
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class Chart:
     lines: tuple[tuple[float, float, float, float], ...] = ()    # axis lines: x1, y1, x2, y2
     legend: tuple[tuple[str, str], ...] = ()                      # (fill, label), shown beside the chart
     width: int = WIDTH
+    links: tuple[tuple[str, str], ...] = ()                       # (label, url): the bars' links as a list
 
     @property
     def view_box(self) -> str:
@@ -78,8 +81,10 @@ class Chart:
 
 
 def bar_chart(id: str, title: str, description: str, items: Sequence[tuple[str, float, str]],
-              maximum: float | None = None, table: Table | None = None) -> Chart:
-    """Horizontal bars, one per (label, value, value text), the label above each bar."""
+              maximum: float | None = None, table: Table | None = None,
+              hrefs: Sequence[str] | None = None) -> Chart:
+    """Horizontal bars, one per (label, value, value text), the label above each bar; with `hrefs`, each bar
+    links to what it counts (and the links are listed under the chart for keyboards and screen readers)."""
     top = max([maximum or 0] + [v for _, v, _ in items]) or 1
     span = WIDTH - VALUE_ROOM
     rects, texts = [], []
@@ -87,12 +92,15 @@ def bar_chart(id: str, title: str, description: str, items: Sequence[tuple[str, 
         y = i * ROW + 4
         length = span * value / top
         texts.append(Text(0, y + FONT, _short(label)))
-        rects.append(Rect(0, y + 22, round(length, 1), BAR))
+        rects.append(Rect(0, y + 22, round(length, 1), BAR, href=hrefs[i] if hrefs else None,
+                          link_label=f"{label}: {value_text}" if hrefs else ""))
         texts.append(Text(round(length, 1) + 6, y + 22 + FONT - 1, value_text, css="chart-value"))
     table = table or Table(title, ("Item", "Value"), tuple((label, text) for label, _, text in items))
     # The axis: where bars start, so a zero is visible as "no bar".
     lines = ((0.5, 0, 0.5, len(items) * ROW + 4),)
-    return Chart(id, title, description, len(items) * ROW + 8, table, tuple(rects), tuple(texts), lines)
+    links = tuple((label, href) for (label, _, _), href in zip(items, hrefs)) if hrefs else ()
+    return Chart(id, title, description, len(items) * ROW + 8, table, tuple(rects), tuple(texts), lines,
+                 links=links)
 
 
 def stacked_chart(id: str, title: str, description: str, series: Sequence[str],
@@ -152,14 +160,27 @@ def _share(n: int, of: int) -> str:
     return f"{n} of {of} ({round(100 * n / of) if of else 0}%)"
 
 
-def cohort_charts(ov: Overview) -> dict[str, Chart]:
-    """The tutor's overview: completion per unit, the funnel, waiting work, forum activity, organisations."""
+def unit_labels(units) -> list[str]:
+    """Short labels for units: "Module 2 · <unit title>", so truncation never eats the part that differs
+    (the module titles are long and the same for every unit of a module)."""
+    numbers: dict[str, int] = {}
+    labels = []
+    for u in units:
+        number = numbers.setdefault(u.module_title, len(numbers) + 1)
+        labels.append(f"Module {number} · {u.unit_title}")
+    return labels
+
+
+def cohort_charts(ov: Overview, learners_reached: Callable[[int], str] | None = None) -> dict[str, Chart]:
+    """The tutor's overview: completion per unit, the funnel, waiting work, forum activity, organisations.
+    `learners_reached(step)` is the address of the learners who reached a step: the funnel's bars link there."""
     n = ov.learners
     charts = {}
     charts["units"] = bar_chart(
         "units", "Completion per unit",
         f"For each unit, how many of the {n} registered learners have completed it.",
-        [(f"{u.module_title}: {u.unit_title}", u.completed, _share(u.completed, n)) for u in ov.units], maximum=n,
+        [(label, u.completed, _share(u.completed, n)) for label, u in zip(unit_labels(ov.units), ov.units)],
+        maximum=n,
         table=Table("Learners who completed each unit", ("Unit", "Module", "Learners", "Share of learners"),
                     tuple((u.unit_title, u.module_title, u.completed, f"{round(100 * u.completed / n) if n else 0}%")
                           for u in ov.units)))
@@ -167,6 +188,7 @@ def cohort_charts(ov: Overview) -> dict[str, Chart]:
         "funnel", "From registration to certificate",
         "How many learners reached each step of the course, every step including the ones before it.",
         [(label, count, _share(count, n)) for label, count in zip(FUNNEL_LABELS, ov.funnel)], maximum=n,
+        hrefs=[learners_reached(step) for step in range(len(FUNNEL_LABELS))] if learners_reached else None,
         table=Table("Learners who reached each step", ("Step", "Learners", "Share of learners"),
                     tuple((label, count, f"{round(100 * count / n) if n else 0}%")
                           for label, count in zip(FUNNEL_LABELS, ov.funnel))))

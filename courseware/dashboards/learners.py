@@ -8,7 +8,7 @@ Each can be narrowed to one edition's learners (`?edition=<id>`, editions.filter
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -37,7 +37,8 @@ from .stats import REVOKED, STAGE_LABELS, _current_units, _module_slugs, learner
 PAGE_SIZE = 25
 # Columns a visitor may sort by: the URL value -> the column of learner_facts. Nothing else reaches SQL.
 SORTS = {"name": "name", "organisation": "organisation", "progress": "units", "posts": "posts",
-         "passed": "passed", "stage": "stage", "registered": "created_at"}
+         "passed": "passed", "stage": "stage", "registered": "created_at", "active": "last_active"}
+MAX_INACTIVE_DAYS = 3650
 NOT_STARTED = "not started"
 
 
@@ -56,6 +57,7 @@ class LearnerRow:
     certificate: str | None
     stage: int
     statuses: dict[str, SubmissionStatus]    # module slug -> status of the newest version
+    last_active: datetime | None = None
 
     @property
     def stage_label(self) -> str:
@@ -66,9 +68,30 @@ class LearnerRow:
         return self.certificate == REVOKED
 
 
-def _filtered(course: Course, search: str, edition: EditionFilter = EVERYONE):
+@dataclass(frozen=True)
+class LearnerFilters:
+    """Narrowing the table: who has been inactive for `inactive_days` or more, who is at step `stage` now
+    (stuck there), who has reached step `reached` or further (what a bar of the cohort funnel counts)."""
+    inactive_days: int | None = None
+    stage: int | None = None
+    reached: int | None = None
+    now: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.inactive_days is not None or self.stage is not None or self.reached is not None
+
+
+def _filtered(course: Course, search: str, edition: EditionFilter = EVERYONE,
+              filters: LearnerFilters = LearnerFilters()):
     facts = learner_facts(course, edition).subquery()
     stmt = select(facts)
+    if filters.inactive_days is not None and filters.now is not None:
+        stmt = stmt.where(facts.c.last_active <= filters.now - timedelta(days=filters.inactive_days))
+    if filters.stage is not None:
+        stmt = stmt.where(facts.c.stage == filters.stage)
+    if filters.reached is not None:
+        stmt = stmt.where(facts.c.stage >= filters.reached)
     search = clean_search(search)
     if search:
         pattern = f"%{escape_like(search)}%"
@@ -99,13 +122,14 @@ def _statuses(course: Course, user_ids: list[int] | None = None, member_ids=None
 def _rows(result, statuses) -> list[LearnerRow]:
     return [LearnerRow(id=r.id, name=r.name, email=r.email, organisation=r.organisation, registered_at=r.created_at,
                        active=r.active, edition=r.edition, units=r.units, posts=r.posts, passed=r.passed, certificate=r.certificate,
-                       stage=r.stage, statuses=statuses.get(r.id, {})) for r in result]
+                       stage=r.stage, statuses=statuses.get(r.id, {}), last_active=r.last_active) for r in result]
 
 
 def learner_page(course: Course, search: str = "", sort: str = "name", descending: bool = False,
-                 number: int = 1, edition: EditionFilter = EVERYONE) -> Pagination | None:
+                 number: int = 1, edition: EditionFilter = EVERYONE,
+                 filters: LearnerFilters = LearnerFilters()) -> Pagination | None:
     """LearnerRows of one page of the table; None when `number` is past the last page."""
-    facts, stmt = _filtered(course, search, edition)
+    facts, stmt = _filtered(course, search, edition, filters)
     column = facts.c[SORTS.get(sort, "name")]
     order = column.desc() if descending else column.asc()
     page = paginate(stmt.order_by(order, facts.c.name, facts.c.id), number, PAGE_SIZE, rows=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.sql import Select
 
 from ..accounts.models import Role, User
@@ -21,6 +21,7 @@ from ..assignments.models import Submission, SubmissionStatus
 from ..assignments.versions import is_newest
 from ..certificates.models import Certificate, CertificateState
 from ..core.time import utcnow
+from ..core.types import UTCDateTime
 from ..courses.content import Course
 from ..courses.models import UnitCompletion
 from ..editions.filters import EVERYONE, EditionFilter
@@ -88,12 +89,27 @@ def _certificate_per_user():
             .subquery())
 
 
+def _last_activity_per_user():
+    """The newest moment each learner did something in the course: completed a unit, wrote a post, saved or
+    submitted work. One grouped subquery over the three tables."""
+    activity = union_all(
+        select(UnitCompletion.user_id.label("user_id"), UnitCompletion.completed_at.label("at")),
+        select(Post.author_id, Post.created_at).where(Post.author_id.is_not(None)),
+        select(Submission.user_id, Submission.updated_at)).subquery()
+    return (select(activity.c.user_id, func.max(activity.c.at, type_=UTCDateTime()).label("at"))
+            .group_by(activity.c.user_id).subquery())
+
+
 def learner_facts(course: Course, edition: EditionFilter = EVERYONE) -> Select:
     """One row per learner: id, name, email, organisation, registered, active, edition (its name or None),
-    units, posts, passed, certificate ('valid', 'revoked' or None) and stage. The one definition behind every
+    units, posts, passed, certificate ('valid', 'revoked' or None), stage and last_active (the newest unit
+    completion, post or saved work; the registration when there is none). The one definition behind every
     page and export; with `edition`, only the learners of that edition."""
     units, posts, passed, certs = (_units_per_user(course), _posts_per_user(course), _passed_per_user(course),
                                    _certificate_per_user())
+    activity = _last_activity_per_user()
+    # Registering counts as activity: a learner who never started has been inactive since then.
+    last_active = func.coalesce(activity.c.at, User.created_at, type_=UTCDateTime())
     n_units = func.coalesce(units.c.units, 0)
     n_passed = func.coalesce(passed.c.passed, 0)
     total_units = sum(len(m.units) for m in course.modules)
@@ -106,8 +122,10 @@ def learner_facts(course: Course, edition: EditionFilter = EVERYONE) -> Select:
         select(User.id, User.name, User.email, User.organisation, User.created_at, User.active,
                Edition.name.label("edition"),
                n_units.label("units"), func.coalesce(posts.c.posts, 0).label("posts"),
-               n_passed.label("passed"), certs.c.state.label("certificate"), stage.label("stage"))
+               n_passed.label("passed"), certs.c.state.label("certificate"), stage.label("stage"),
+               last_active.label("last_active"))
         .outerjoin(units, units.c.user_id == User.id)
+        .outerjoin(activity, activity.c.user_id == User.id)
         .outerjoin(posts, posts.c.user_id == User.id)
         .outerjoin(passed, passed.c.user_id == User.id)
         .outerjoin(certs, certs.c.user_id == User.id)

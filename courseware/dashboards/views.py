@@ -2,7 +2,7 @@
 the learner's own progress page. Each page makes a fixed number of queries (see stats.py)."""
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
 from ..certificates import service as certificates
@@ -37,7 +37,10 @@ def overview():
     course = get_course()
     edition, choices, error = _edition_filter()
     ov = stats.overview(course, utcnow(), edition)
-    return render_template("dashboards/overview.html", course=course, ov=ov, charts=cohort_charts(ov),
+    def learners_reached(step: int) -> str:
+        return url_for("dashboards.learner_list", reached=step, edition=edition.value)
+    return render_template("dashboards/overview.html", course=course, ov=ov,
+                           charts=cohort_charts(ov, learners_reached),
                            top=min(len(ov.organisations), TOP_ORGANISATIONS), edition=edition,
                            edition_choices=choices, edition_error=error), 422 if error else 200
 
@@ -52,13 +55,27 @@ def learner_list():
     descending = request.args.get("order") == "desc"
     number = request.args.get("page", 1, type=db_int)
     edition, choices, error = _edition_filter()
-    page = learners.learner_page(course, search, sort, descending, number, edition)
+    now = utcnow()
+    filters = learners.LearnerFilters(inactive_days=_bounded_int("inactive", 1, learners.MAX_INACTIVE_DAYS),
+                                      stage=_bounded_int("stage", 0, len(stats.STAGES) - 1),
+                                      reached=_bounded_int("reached", 0, len(stats.STAGES) - 1), now=now)
+    page = learners.learner_page(course, search, sort, descending, number, edition, filters)
     if page is None:
         abort(404)
     return render_template("dashboards/learners.html", course=course, page=page, q=search, sort=sort,
                            descending=descending, total_units=sum(len(m.units) for m in course.modules),
                            percent=learners.percent, edition=edition, edition_choices=choices,
-                           edition_error=error), 422 if error else 200
+                           edition_error=error, filters=filters, stage_labels=stats.STAGE_LABELS,
+                           funnel_labels=stats.FUNNEL_LABELS, now=now), 422 if error else 200
+
+
+def _bounded_int(name: str, low: int, high: int) -> int | None:
+    """A whole number from the query string within [low, high]; anything else means "no filter"."""
+    value = request.args.get(name, "").strip()
+    if not value.isdigit() or len(value) > 6:
+        return None
+    number = int(value)
+    return number if low <= number <= high else None
 
 
 @staff_required

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from ..core.forms import FORMATTING_HELP
 from ..core.vocabulary import MailPreference
 from .service import MAX_BODY, MAX_TITLE
 
@@ -21,8 +22,7 @@ def no_control_characters(form, field):
         raise ValidationError("Remove the control characters from this field.")
 
 
-BODY_HINT = ("Markdown works: *emphasis*, **bold**, lists, > quotes, `code` and links. "
-             "HTML and images are not shown.")
+BODY_HINT = FORMATTING_HELP
 
 
 def body_field(label: str):

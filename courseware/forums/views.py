@@ -3,6 +3,7 @@ quoting and reporting. Moderation, following and opt-out pages are in moderation
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from ..accounts.access import confirmed_email_required
@@ -10,7 +11,7 @@ from ..core.errors import DomainError
 from ..core.forms import add_error, form_status
 from ..core.site import current_site
 from ..core.safe_markdown import render_safe
-from ..courses.content import Module
+from ..courses.content import Module, get_course
 from ..courses.views import get_module_or_404
 from ..editions.filters import EVERYONE, UnknownEdition, filter_choices, parse_edition_filter
 from ..editions.loaders import viewer_edition
@@ -25,6 +26,19 @@ from ..core.params import db_int
 
 
 POSTING_LIMIT = "60 per 10 minutes"
+
+
+def _posted_message(done: str, module: Module) -> str:
+    """The confirmation after posting; for learners with where they stand: "1 of 2 posts" in this module."""
+    if not current_user.is_learner:
+        return done
+    posts = service.visible_post_counts(get_course(), current_user.id).get(module.slug, 0)
+    needed = module.forum_posts_required
+    if posts < needed:
+        return gettext("%(done)s %(n)s of %(needed)s posts in this module's forum: %(left)s more needed for the certificate.",
+                 done=done, n=posts, needed=needed, left=needed - posts)
+    return gettext("%(done)s %(needed)s of %(needed)s posts in this module's forum: this requirement is completed.",
+             done=done, needed=needed)
 
 
 def _poster_key() -> str:
@@ -67,7 +81,7 @@ def thread_list(module_slug: str):
                 add_error(form, e.field, e.message)
             else:
                 db.session.commit()
-                flash("Your thread has been started.", "success")
+                flash(_posted_message(gettext("Your thread has been started."), module), "success")
                 return redirect(thread_url(post.thread), code=303)
     edition_filter, filter_error = _edition_filter()
     page = queries.thread_page(module.slug, current_user, page_number(), edition=edition_filter)
@@ -121,8 +135,10 @@ def thread(module_slug: str, thread_id: int):
                 status = getattr(e, "status", 422)
             else:
                 db.session.commit()
-                flash("Your reply has been posted.", "success")
-                return redirect(thread_url(thread, post), code=303)
+                flash(_posted_message(gettext("Your reply has been posted at the end of the thread."), module), "success")
+                # The page of the reply, at its top: the confirmation stays in view (no jump to the post's anchor).
+                return redirect(url_for("forums.thread", module_slug=thread.module_slug, thread_id=thread.id,
+                                        page=queries.page_of_post(post)), code=303)
     quote_id = request.args.get("quote", type=db_int)
     if request.method == "GET" and quote_id is not None:
         _, _, quoted, quoted_author = get_post_or_404(module_slug, thread_id, quote_id)

@@ -50,11 +50,14 @@ def test_submitting_creates_a_waiting_version_and_tells_tutors(app, learner, tut
     client = signed_in(learner)
     response = submit(client)
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("#version-1")
+    # No jump to the version's anchor: the page opens at its top, where the confirmation is.
+    assert response.headers["Location"].endswith(URL)
     html = client.get(URL).get_data(as_text=True)
+    flash = html.index("Version 1 is submitted. What happens next")
+    assert flash < html.index("<h1>")
     assert "Version 1" in html and "submitted" in html
     assert "<strong>forty</strong>" in html
-    assert "waiting to be graded" in html
+    assert "Waiting for a tutor" in html
     assert 'name="body"' not in html  # nothing more to send while it waits
     [s] = rows(app)
     assert (s.status, s.version, s.user_id) == ("submitted", 1, learner.id)

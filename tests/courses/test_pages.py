@@ -33,7 +33,7 @@ def test_module_outline_links_only_units_forum_and_assignment(client):
     assert {"/modules/basics/first-steps/", "/modules/basics/second-unit/"} <= links
     assert links <= allowed
     assert "Explain the basics" in page and "about 1 min" in page and "V1G" in page
-    assert "About 2 minutes of reading in all." in page
+    assert "About 2 minutes of reading in all:" in page
 
 
 def test_unit_page_with_previous_and_next(signed_in, learner):

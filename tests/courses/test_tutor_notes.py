@@ -65,14 +65,16 @@ def _submit_and_grade(app, learner, tutor):
 def test_grading_page_shows_the_notes_beside_each_criterion(app, learner, tutor):
     _, staff, submission_id = _submit_and_grade(app, learner, tutor)
     page = staff.get(f"/tutor/submissions/{submission_id}/").get_data(as_text=True)
-    panel = re.search(r'<aside class="panel criteria-panel tutor-notes".*?</aside>', page, re.S).group(0)
-    assert 'Tutor notes <span class="tutor-only">(not shown to learners)</span>' in panel
-    items = re.findall(r"<li><p class=\"criterion\">(.*?)</p>(.*?)</li>", panel, re.S)
+    # The criteria appear once, as the checklist beside the work, each with its marking notes.
+    panel = re.search(r'<fieldset id="criteria".*?</fieldset>', page, re.S).group(0)
+    items = [re.search(r'<label for="criteria-\d">(.*?)</label>(.*)', choice, re.S).groups()
+             for choice in panel.split('<div class="choice">')[1:]]
     assert [criterion for criterion, _ in items] == ["Names the city", "Gives one example"]
     assert "naming only the country" in items[0][1] and "zebra-tutor-only" in items[1][1]
     assert "<summary>Marking notes" in items[0][1]
-    assert "Read the whole answer before ticking anything." in panel
-    assert "Fixturetown is a city of 50,000 people" in panel
+    assert page.count("Names the city") == 1
+    assert "Read the whole answer before ticking anything." in page
+    assert "Fixturetown is a city of 50,000 people" in page and "(not shown to learners)" in page
 
 
 def test_no_learner_page_ever_shows_the_tutor_notes(app, learner, tutor):

@@ -106,7 +106,8 @@ class To:
 
 HOME, THREAD, POST = To(302, "/"), r"/modules/basics/forum/\d+/", r"/modules/basics/forum/\d+/posts/\d+/"
 ANY_SIGNED_IN_303 = {
-    "forums.thread_list": To(303, THREAD), "forums.thread": To(303, POST),
+    # A reply lands on the page that holds it, at its top, where the confirmation is in view.
+    "forums.thread_list": To(303, THREAD), "forums.thread": To(303, THREAD),
     "forums.follow_module": To(303, "/modules/basics/forum/"), "forums.follow_thread": To(303, THREAD),
     "forums.notification_settings": To(303, "/forum/notifications/"),
 }
@@ -115,8 +116,9 @@ MODERATE = To(303, POST)
 # For POST, every role sends a valid request (VALID_POSTS) and must get exactly this answer: the
 # refusals (sign in first, 403) and, for the roles allowed, what the view answers that request with.
 POST_RULES = {
-    "accounts.login": (HOME,) * 5,             # signs the visitor in; the signed-in are sent home
-    "accounts.register": (HOME,) * 5,
+    # Signs the visitor in; the signed-in are sent where their work is: learners home, staff to the queue.
+    "accounts.login": (HOME,) * 3 + (To(302, "/tutor/"),) * 2,
+    "accounts.register": (HOME,) * 3 + (To(302, "/tutor/"),) * 2,
     "accounts.request_reset": (To(302, "/login"),) * 5,
     "accounts.reset_password": (400,) * 5, "core.unsubscribe": (404,) * 5,    # forged tokens
     "accounts.account": (LOGIN,) + (To(302, "/account/"),) * 4,
@@ -132,6 +134,9 @@ POST_RULES = {
                               403, 403),
     # The owner has passed this module already: nothing more to send (409); the other learner submits.
     "assignments.assignment_page": (LOGIN, 409, To(302, "/modules/basics/assignment/"), 403, 403),
+    # Learners only; neither has a version waiting for a tutor, so each is told so on their assignment page.
+    "assignments.withdraw_submission": (LOGIN, To(303, "/modules/basics/assignment/"),
+                                        To(303, "/modules/basics/assignment/"), 403, 403),
     # The owner's certificate was issued (sent back to it); the other learner has not earned one (422).
     "certificates.certificate_page": (LOGIN, To(302, "/certificate/"), 422, 403, 403),
     # A valid self-check: its answer page (a POST answered with the page, not a redirect).
@@ -218,6 +223,7 @@ VALID_POSTS = {
                                               "lock": _lock(world)},
     "assignments.save_settings": lambda world, user: {"new_submissions": "instant"},
     "assignments.claim_submission": lambda world, user: {},
+    "assignments.withdraw_submission": lambda world, user: {},
     "admin.users": lambda world, user: {"user_id": world["users"]["learner"].id, "action": "reset"},
     "admin.revoke_certificate": lambda world, user: {"reason": "The assignment was not the learner's own work."},
     "admin.reissue_certificate": lambda world, user: {"name": "Lena L. Learner", "organisation": "City of Utrecht",
