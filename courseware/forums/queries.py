@@ -23,7 +23,7 @@ POSTS_PER_PAGE = 20
 @dataclass(frozen=True)
 class ThreadRow:
     thread: Thread
-    author: User | None
+    author: Person | None
     replies: int
     unread: bool
 
@@ -39,7 +39,7 @@ def thread_page(module_slug: str, viewer: User, number: int, per_page: int = THR
     if authors is not None:
         conditions.append(Thread.id.in_(select(Post.thread_id).where(Post.is_visible, authors)))
     page = paginate(
-        select(Thread, User, Thread.reply_count, ThreadRead.seen_last_post_at)
+        select(Thread, User.id, User.name, Thread.reply_count, ThreadRead.seen_last_post_at)
         .outerjoin(User, Thread.author_id == User.id)
         .outerjoin(ThreadRead, and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == viewer.id))
         .where(*conditions)
@@ -47,8 +47,10 @@ def thread_page(module_slug: str, viewer: User, number: int, per_page: int = THR
         number, per_page, rows=True,
         count=select(func.count(Thread.id)).where(*conditions))
     if page is not None:
-        page.items = [ThreadRow(thread, author, count, seen is None or seen < thread.last_post_at)
-                      for thread, author, count, seen in page.items]
+        # Authors as (id, name) columns, not whole accounts: the list shows only their names.
+        page.items = [ThreadRow(thread, Person(author_id, name) if author_id is not None else None, count,
+                                seen is None or seen < thread.last_post_at)
+                      for thread, author_id, name, count, seen in page.items]
     return page
 
 
