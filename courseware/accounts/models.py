@@ -45,7 +45,7 @@ class User(UserMixin, db.Model):
 
     # The sign-in this request belongs to, and the token its cookie holds (not columns: set by
     # accounts/sessions.py when a session starts or is loaded for a request).
-    sign_in = None          # SignInSession | None
+    sign_in = None          # SignInSession | sessions.CurrentSignIn | None
     sign_in_token = None    # str | None
 
     def __repr__(self) -> str:

