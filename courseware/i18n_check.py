@@ -90,7 +90,7 @@ def _template_without_translations(source: str) -> str:
         if kind == "data" and not in_trans:
             out.append(value)
         elif kind in ("variable_end", "block_end"):
-            out.append(PLACEHOLDER)
+            out.append(f" {PLACEHOLDER} ")
     return "".join(out)
 
 

@@ -42,7 +42,10 @@ def select_locale() -> str:
         return SOURCE_LANGUAGE
     if "language" in g:
         return g.language
-    chosen = getattr(current_user, "language", None) if current_user.is_authenticated else None
+    try:
+        chosen = getattr(current_user, "language", None) if current_user.is_authenticated else None
+    except Exception:       # the database is away (errors/unavailable.html): the browser decides
+        chosen = None
     if not is_language(chosen):
         chosen = request.cookies.get(COOKIE)
     if not is_language(chosen):
