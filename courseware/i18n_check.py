@@ -43,6 +43,8 @@ ALLOWED_TEXT = {
 VISIBLE_ATTRIBUTES = {"aria-label", "title", "alt", "placeholder", "aria-description", "aria-roledescription"}
 PLACEHOLDER = "\x00"
 LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
+# An attribute written by a macro outside any tag (` aria-sort="{{ ... }}"`): markup, not text.
+ATTRIBUTE_FRAGMENT = re.compile(r'^[\w:-]+="\s*"$')
 PYTHON_FORMAT = re.compile(r"%\((\w+)\)[sdif]")
 
 
@@ -103,7 +105,7 @@ def untranslated_texts(path: Path) -> list[tuple[int, str]]:
     problems = []
     for raw in finder.texts:
         cleaned = " ".join(raw.replace(PLACEHOLDER, " ").split())
-        if not cleaned or not LETTERS.search(cleaned):
+        if not cleaned or not LETTERS.search(cleaned) or ATTRIBUTE_FRAGMENT.match(cleaned):
             continue
         words = [w for w in re.split(r"[\s()\[\]:,;.!?/|–—-]+", cleaned) if LETTERS.search(w)]
         if all(w in ALLOWED_TEXT for w in words) or cleaned in ALLOWED_TEXT:
