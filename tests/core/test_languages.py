@@ -226,3 +226,28 @@ def test_the_account_language_is_in_the_data_export(learner, signed_in):
     me = signed_in(learner)
     me.post("/language", data={"language": "nl"})
     assert me.get("/account/export").get_json()["profile"]["language"] == "nl"
+
+
+# --- the course engine in other languages ------------------------------------------------------------
+
+def test_glossary_order_folds_accents_and_anchors_stay_ascii():
+    from courseware.courses.loader import folded, glossary_order
+    from courseware.courses.structure import GlossaryTerm
+
+    terms = [GlossaryTerm(term=t, anchor="", definition_html="", module_slug="m")
+             for t in ("Zählpunkt", "Énergie", "eau", "Übertragungsnetz", "Ladepunkt", "fréquence", "Umspannwerk")]
+    assert [t.term for t in sorted(terms, key=glossary_order)] == [
+        "eau", "Énergie", "fréquence", "Ladepunkt", "Übertragungsnetz", "Umspannwerk", "Zählpunkt"]
+    assert folded("Gestion de l’énergie") == "gestion de l’energie"
+    assert folded("Straße") == "strasse"
+
+
+def test_the_words_the_renderer_adds_are_in_the_texts_language():
+    from courseware.courses.rendering import RenderContext, fixed_text
+
+    def ctx(language):
+        return RenderContext(source="x.md", folder="", link_map={}, asset_url=lambda p: None, language=language)
+    assert fixed_text(ctx("en"), "Source %(n)s", n=2) == "Source 2"
+    assert fixed_text(ctx("de"), "Source %(n)s", n=2) == "Quelle 2"
+    assert fixed_text(ctx("fr"), "Back to the text") == "Retour au texte"
+    assert fixed_text(ctx("nl"), "Sources") == "Bronnen"
