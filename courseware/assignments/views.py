@@ -11,7 +11,7 @@ from ..core.forms import add_error, form_status
 from ..core.safe_markdown import plain_words, render_safe
 from ..core.site import current_site
 from ..core.time import utcnow
-from ..courses.views import get_module_or_404
+from ..courses.views import get_module_or_404, in_english
 from ..editions.service import terms_of
 from ..extensions import db
 from . import recovery, service, storage
@@ -24,7 +24,7 @@ from .permissions import can_view_submission
 def _render(module, state, form, terms, status: int | None = None, preview=None):
     code = status or form_status(form)
     return render_template("assignments/assignment.html", module=module, brief=module.assignment, state=state,
-                           form=form, preview=preview, terms=terms,
+                           form=form, preview=preview, terms=terms, shown_in_english=in_english(module.assignment),
                            preview_words=plain_words(form.body.data) if preview is not None else None), code
 
 
