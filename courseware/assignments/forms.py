@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, SubmitField,
@@ -15,16 +17,16 @@ from .storage import ALLOWED_DESCRIPTION
 
 
 class SubmissionForm(FlaskForm):
-    body = TextAreaField("Your answer", description="Markdown: **bold**, *italic*, lists, links, tables.",
+    body = TextAreaField(_l("Your answer"), description=_l("Markdown: **bold**, *italic*, lists, links, tables."),
                          validators=[Optional(), Length(max=MAX_BODY_LENGTH)])
-    attachment = FileField("Attach a file (optional)",
+    attachment = FileField(_l("Attach a file (optional)"),
                            description=f"{ALLOWED_DESCRIPTION}, up to 10 MB.",
                            render_kw={"accept": ".pdf,.docx,.odt,.xlsx,.ods,.png,.jpg,.jpeg"})
-    remove_attachment = BooleanField("Remove the file attached to this draft")
+    remove_attachment = BooleanField(_l("Remove the file attached to this draft"))
     # The first button is the one Enter presses: a preview stores nothing.
-    preview = SubmitField("Preview")
-    save_draft = SubmitField("Save draft")
-    submit_work = SubmitField("Submit for grading")
+    preview = SubmitField(_l("Preview"))
+    save_draft = SubmitField(_l("Save draft"))
+    submit_work = SubmitField(_l("Submit for grading"))
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -33,40 +35,40 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class GradeForm(FlaskForm):
-    criteria = MultiCheckboxField("Criteria met", coerce=int, validators=[Optional()],
-                                  description="A checklist for you; the learner sees the criteria you ticked.")
-    feedback = TextAreaField("Feedback for the learner",
-                             description="Markdown. The learner sees this with the decision.",
-                             validators=[InputRequired("Write your feedback for the learner."),
+    criteria = MultiCheckboxField(_l("Criteria met"), coerce=int, validators=[Optional()],
+                                  description=_l("A checklist for you; the learner sees the criteria you ticked."))
+    feedback = TextAreaField(_l("Feedback for the learner"),
+                             description=_l("Markdown. The learner sees this with the decision."),
+                             validators=[InputRequired(_l("Write your feedback for the learner.")),
                                          Length(max=MAX_BODY_LENGTH)])
-    decision = RadioField("Decision", choices=[SelectChoice(Decision.PASS, "Pass"),
-                                               SelectChoice(Decision.REVISE, "Revise: ask for a new version")],
+    decision = RadioField(_l("Decision"), choices=[SelectChoice(Decision.PASS, _l("Pass")),
+                                               SelectChoice(Decision.REVISE, _l("Revise: ask for a new version"))],
                           validate_choice=False,
-                          validators=[InputRequired("Choose pass or revise."),
-                                      AnyOf(list(Decision), "Choose pass or revise.")])
+                          validators=[InputRequired(_l("Choose pass or revise.")),
+                                      AnyOf(list(Decision), _l("Choose pass or revise."))])
     lock = HiddenField()
-    preview = SubmitField("Preview feedback")
-    save = SubmitField("Save decision")
+    preview = SubmitField(_l("Preview feedback"))
+    save = SubmitField(_l("Save decision"))
 
     def validate_feedback(self, field):
         if not (field.data or "").strip():
-            raise StopValidation("Write your feedback for the learner.")
+            raise StopValidation(_l("Write your feedback for the learner."))
 
 
 class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form
 
-    module = SelectField("Module", validators=[Optional()])
-    status = SelectField("Status", validators=[Optional()])
-    organisation = SelectField("Organisation", validators=[Optional()])
-    edition = SelectField("Edition", validators=[Optional()],
+    module = SelectField(_l("Module"), validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[Optional()])
+    organisation = SelectField(_l("Organisation"), validators=[Optional()])
+    edition = SelectField(_l("Edition"), validators=[Optional()],
                           validate_choice=False)   # checked against the editions by the view, with its message
 
 
 class MailPreferenceForm(FlaskForm):
-    new_submissions = RadioField("Mail me about new submissions", choices=[
-        SelectChoice(MailPreference.INSTANT, "At once, one mail per submission"),
-        SelectChoice(MailPreference.DAILY, "In one digest a day"),
-        SelectChoice(MailPreference.OFF, "Not at all"),
-    ], validators=[InputRequired("Choose how you want to hear of new submissions.")])
+    new_submissions = RadioField(_l("Mail me about new submissions"), choices=[
+        SelectChoice(MailPreference.INSTANT, _l("At once, one mail per submission")),
+        SelectChoice(MailPreference.DAILY, _l("In one digest a day")),
+        SelectChoice(MailPreference.OFF, _l("Not at all")),
+    ], validators=[InputRequired(_l("Choose how you want to hear of new submissions."))])

@@ -1,6 +1,8 @@
 """The learner's side: the brief, their versions and feedback, drafts and submissions; attachments."""
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 
@@ -70,7 +72,7 @@ def assignment_page(module_slug: str):
         flash(f"Version {result.submission.version} is submitted. A tutor will grade it; "
               "you will get an email when they have.", "success")
     else:
-        flash("Your draft is saved. It is not yet submitted.", "success")
+        flash(gettext("Your draft is saved. It is not yet submitted."), "success")
     return redirect(url_for(".assignment_page", module_slug=module.slug,
                             _anchor=f"version-{result.submission.version}"))
 

@@ -2,6 +2,8 @@
 quoting and reporting. Moderation, following and opt-out pages are in moderation_views.py."""
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -67,7 +69,7 @@ def thread_list(module_slug: str):
                 add_error(form, e.field, e.message)
             else:
                 db.session.commit()
-                flash("Your thread has been started.", "success")
+                flash(gettext("Your thread has been started."), "success")
                 return redirect(thread_url(post.thread), code=303)
     edition_filter, filter_error = _edition_filter()
     page = queries.thread_page(module.slug, current_user, page_number(), edition=edition_filter)
@@ -121,7 +123,7 @@ def thread(module_slug: str, thread_id: int):
                 status = getattr(e, "status", 422)
             else:
                 db.session.commit()
-                flash("Your reply has been posted.", "success")
+                flash(gettext("Your reply has been posted."), "success")
                 return redirect(thread_url(thread, post), code=303)
     quote_id = request.args.get("quote", type=db_int)
     if request.method == "GET" and quote_id is not None:
@@ -194,7 +196,7 @@ def delete_post(module_slug: str, thread_id: int, post_id: int):
     if form.validate_on_submit():
         service.delete_post(current_user, post)
         db.session.commit()
-        flash("Your post has been deleted. Replies to it stay in the thread.", "success")
+        flash(gettext("Your post has been deleted. Replies to it stay in the thread."), "success")
         return redirect(thread_url(thread, post), code=303)
     return render_template("forums/delete_post.html", module=module, thread=thread, post=post, author=author,
                            form=form), form_status(form)
