@@ -10,7 +10,7 @@ export BASE_URL
 # The PostgreSQL server the second half of `make test` uses (it creates and drops its own database there).
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-fast test-sqlite test-postgres check lint mail clean browser-deps oidc-provider bench audit
+.PHONY: i18n i18n-compile i18n-check install run test test-fast test-sqlite test-postgres check lint mail clean browser-deps oidc-provider bench audit
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,32 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(BIN)/.installed
+install: $(BIN)/.installed i18n-compile
+
+## Translations (README "Languages"): the catalogues are courseware/translations/<lang>/LC_MESSAGES/messages.po;
+## the compiled .mo files are built here, never committed.
+I18N_DIR := courseware/translations
+I18N_POT := $(I18N_DIR)/messages.pot
+I18N_PO  := $(wildcard $(I18N_DIR)/*/LC_MESSAGES/messages.po)
+I18N_MO  := $(I18N_PO:.po=.mo)
+
+$(I18N_DIR)/%/LC_MESSAGES/messages.mo: $(I18N_DIR)/%/LC_MESSAGES/messages.po $(BIN)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ >/dev/null
+
+## Compile the catalogues (make install, run and test do it).
+i18n-compile: $(I18N_MO)
+
+## Extract every translatable text into the template and bring each catalogue up to date (new texts empty).
+i18n: $(BIN)/.installed
+	$(BIN)/pybabel extract --no-location --omit-header --sort-output -F babel.cfg -k lazy_gettext -k _l -o $(I18N_POT) . >/dev/null
+	$(BIN)/pybabel update --no-wrap -i $(I18N_POT) -d $(I18N_DIR) --ignore-obsolete >/dev/null
+	@# The extraction date changes on every run: left out, so that `make test` leaves the catalogues unchanged.
+	sed -i '/^"POT-Creation-Date:/d' $(I18N_DIR)/*/LC_MESSAGES/messages.po
+	$(MAKE) --no-print-directory i18n-compile
+
+## Fails when a template shows text outside the translation functions or a catalogue misses or has fuzzy messages.
+i18n-check: i18n
+	$(BIN)/python -m courseware.i18n_check
 
 ## Serve the site on http://$(HOST):$(PORT) with SQLite in instance/.
 run: install
@@ -27,7 +52,7 @@ run: install
 	COURSEWARE_ENV=development $(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
 ## The whole suite on SQLite, then on PostgreSQL when a server answers on 127.0.0.1:5432.
-test: install browser-deps oidc-provider check lint audit test-sqlite test-postgres
+test: install browser-deps oidc-provider i18n-check check lint audit test-sqlite test-postgres
 
 ## What the browser tests need: Debian's chromium (installed when missing and we are root) and axe-core from npm.
 browser-deps:

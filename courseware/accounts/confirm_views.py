@@ -1,6 +1,8 @@
 """Confirming an email address: the page a mailed link opens, and sending the link again."""
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
@@ -27,7 +29,7 @@ def confirm_email(token: str):
     if form.validate_on_submit():
         confirmation.confirm(user, utcnow())
         db.session.commit()
-        flash("Your email address is confirmed. Thank you.", "success")
+        flash(gettext("Your email address is confirmed. Thank you."), "success")
         signed_in_here = current_user.is_authenticated and current_user.id == user.id
         return redirect(url_for("courses.home") if signed_in_here else url_for("accounts.login"))
     return render_template("accounts/confirm_email.html", user=user, token=token, form=form)
@@ -41,7 +43,7 @@ def resend_confirmation():
     if not ActionForm().validate_on_submit():
         return redirect(url_for("accounts.account"))
     if current_user.email_confirmed:
-        flash("Your email address is already confirmed.", "info")
+        flash(gettext("Your email address is already confirmed."), "info")
     else:
         confirmation.queue_confirmation_mail(current_site(), current_user)
         db.session.commit()

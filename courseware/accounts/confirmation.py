@@ -19,6 +19,9 @@ from datetime import datetime
 
 from itsdangerous import BadSignature, SignatureExpired
 
+from flask_babel import gettext as _
+
+from ..core.i18n import in_language_of
 from ..core.errors import DomainError
 from ..core.outbox import queue_mail
 from ..core.site import Site
@@ -58,14 +61,15 @@ def register(site: Site, *, email: str, name: str, organisation: str, password: 
 
 
 def _tell_owner(site: Site, user: User, now: datetime) -> None:
-    queue_mail(user.email, "Someone tried to create an account with your address",
-               f"Hello {user.name},\n\n"
-               f"Someone, perhaps you, tried to create a new account on {site.links.url('courses.home')} with this "
-               "email address. You already have an account, so no new one was made.\n\n"
-               f"To sign in: {site.links.url('accounts.login')}\n"
-               f"If you have forgotten your password: {site.links.url('accounts.request_reset')}\n\n"
-               "If it was not you, ignore this message: nothing has changed.\n",
-               user_id=user.id, dedupe_key=f"known-address:{user.id}:{now.date().isoformat()}")
+    with in_language_of(user):
+        queue_mail(user.email, _("Someone tried to create an account with your address"),
+                   _("Hello %(name)s,", name=user.name) + "\n\n"
+                   + _("Someone, perhaps you, tried to create a new account on %(site)s with this email address. You "
+                       "already have an account, so no new one was made.", site=site.links.url("courses.home")) + "\n\n"
+                   + _("To sign in: %(url)s", url=site.links.url("accounts.login")) + "\n"
+                   + _("If you have forgotten your password: %(url)s", url=site.links.url("accounts.request_reset"))
+                   + "\n\n" + _("If it was not you, ignore this message: nothing has changed.") + "\n",
+                   user_id=user.id, dedupe_key=f"known-address:{user.id}:{now.date().isoformat()}")
 
 
 def make_token(site: Site, user: User) -> str:
@@ -73,16 +77,18 @@ def make_token(site: Site, user: User) -> str:
 
 
 def queue_confirmation_mail(site: Site, user: User) -> None:
+    """In the language of the account (core.i18n.in_language_of), whatever the request's."""
     hours = site.setting("EMAIL_CONFIRMATION_MAX_AGE") // 3600
     link = site.links.url("accounts.confirm_email", token=make_token(site, user))
-    queue_mail(user.email, "Confirm your email address",
-               f"Hello {user.name},\n\n"
-               f"To confirm that this address is yours, open this link within {hours} hours and press the button "
-               f"on the page:\n\n{link}\n\n"
-               "Until then you can read the course, but not post in the forums, submit assignments or claim your "
-               "certificate.\n\n"
-               "If you did not create an account, ignore this message.\n",
-               user_id=user.id)
+    with in_language_of(user):
+        queue_mail(user.email, _("Confirm your email address"),
+                   _("Hello %(name)s,", name=user.name) + "\n\n"
+                   + _("To confirm that this address is yours, open this link within %(hours)s hours and press the "
+                       "button on the page:", hours=hours) + f"\n\n{link}\n\n"
+                   + _("Until then you can read the course, but not post in the forums, submit assignments or claim "
+                       "your certificate.") + "\n\n"
+                   + _("If you did not create an account, ignore this message.") + "\n",
+                   user_id=user.id)
 
 
 def user_for_token(site: Site, token: str) -> User:

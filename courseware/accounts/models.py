@@ -42,6 +42,8 @@ class User(UserMixin, db.Model):
     privacy_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # An IANA zone name for showing dates and times; None: the site's DEFAULT_TIME_ZONE.
     time_zone: Mapped[str | None] = mapped_column(String(64))
+    # The interface language chosen with POST /language (core.i18n.LANGUAGES); None: the browser decides.
+    language: Mapped[str | None] = mapped_column(String(8))
 
     # The sign-in this request belongs to, and the token its cookie holds (not columns: set by
     # accounts/sessions.py when a session starts or is loaded for a request).

@@ -18,6 +18,7 @@ def export_profile(user: User) -> dict:
         "privacy_notice_version": user.privacy_notice_version,
         "privacy_accepted_at": iso(user.privacy_accepted_at),
         "time_zone": user.time_zone,
+        "language": user.language,
     }
 
 

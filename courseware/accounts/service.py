@@ -12,6 +12,9 @@ from limits.storage import Storage
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from flask_babel import gettext as _
+
+from ..core.i18n import in_language_of
 from ..core.errors import DomainError
 from ..core.outbox import queue_mail
 from ..core.site import Site
@@ -147,10 +150,12 @@ def queue_reset_mail(site: Site, user: User, now: datetime | None = None) -> Non
     Sensitive: the live link is never written to the log and is blanked in the outbox once sent."""
     user.password_reset_sent_at = now or utcnow()
     link = site.links.url("accounts.reset_password", token=make_reset_token(site, user))
-    queue_mail(user.email, "Reset your password",
-               f"Hello {user.name},\n\nTo choose a new password, open this link within an hour:\n\n{link}\n\n"
-               "If you did not ask for this, ignore this message; your password stays as it is.\n",
-               user_id=user.id, sensitive=True)
+    with in_language_of(user):
+        queue_mail(user.email, _("Reset your password"),
+                   _("Hello %(name)s,", name=user.name) + "\n\n"
+                   + _("To choose a new password, open this link within an hour:") + f"\n\n{link}\n\n"
+                   + _("If you did not ask for this, ignore this message; your password stays as it is.") + "\n",
+                   user_id=user.id, sensitive=True)
 
 
 # Asking for a reset link ------------------------------------------------------------------

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from flask_babel import gettext
+
 import logging
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
@@ -113,15 +115,8 @@ def login():
 def logout():
     sign_out()
     db.session.commit()
-    flash("You have signed out.", "success")
+    flash(gettext("You have signed out."), "success")
     return redirect(url_for("courses.home"))
-
-
-def _account_page(form: ChangePasswordForm, zone_form: TimeZoneForm | None = None):
-    if zone_form is None:
-        zone_form = TimeZoneForm(formdata=None, time_zone=viewer_zone())
-    status = 422 if form.errors or zone_form.errors else 200
-    return render_template("accounts/account.html", form=form, zone_form=zone_form), status
 
 
 @login_required
@@ -136,7 +131,7 @@ def account():
         else:
             sign_in(user)   # every session ended with the old password; this device starts a new one
             db.session.commit()
-            flash("Your password has been changed. Other devices have been signed out.", "success")
+            flash(gettext("Your password has been changed. Other devices have been signed out."), "success")
             return redirect(url_for("accounts.account"))
     return _account_page(form)
 
@@ -168,12 +163,12 @@ def end_session(sign_in_id: int):
     if sign_in_id == current_user.sign_in.id:
         sign_out()
         db.session.commit()
-        flash("You have signed out on this device.", "success")
+        flash(gettext("You have signed out on this device."), "success")
         return redirect(url_for("accounts.login"))
     if not sessions.end_one(current_user, sign_in_id):
         abort(404)
     db.session.commit()
-    flash("That session has ended: the device it was on is signed out.", "success")
+    flash(gettext("That session has ended: the device it was on is signed out."), "success")
     return redirect(url_for("accounts.account", _anchor="sessions"))
 
 
@@ -182,7 +177,7 @@ def sign_out_everywhere():
     sessions.end_all(current_user)
     sign_out()
     db.session.commit()
-    flash("You have been signed out on every device.", "success")
+    flash(gettext("You have been signed out on every device."), "success")
     return redirect(url_for("accounts.login"))
 
 
@@ -241,6 +236,6 @@ def reset_password(token: str):
         else:
             confirmation.confirm(user, utcnow())   # the link reached this mailbox: the address is theirs
             db.session.commit()
-            flash("Your password has been changed. Sign in with your new password.", "success")
+            flash(gettext("Your password has been changed. Sign in with your new password."), "success")
             return redirect(url_for("accounts.login"))
     return render_form("accounts/reset_password.html", form)

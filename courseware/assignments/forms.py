@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, SubmitField,
@@ -63,16 +64,16 @@ class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form
 
-    module = SelectField("Module", validators=[Optional()], widget=QuickSelect())
-    status = SelectField("Status", validators=[Optional()], widget=QuickSelect())
-    organisation = SelectField("Organisation", validators=[Optional()], widget=QuickSelect())
-    edition = SelectField("Edition", validators=[Optional()], widget=QuickSelect(),
+    module = SelectField(_l("Module"), validators=[Optional()], widget=QuickSelect())
+    status = SelectField(_l("Status"), validators=[Optional()], widget=QuickSelect())
+    organisation = SelectField(_l("Organisation"), validators=[Optional()], widget=QuickSelect())
+    edition = SelectField(_l("Edition"), validators=[Optional()], widget=QuickSelect(),
                           validate_choice=False)   # checked against the editions by the view, with its message
 
 
 class MailPreferenceForm(FlaskForm):
-    new_submissions = RadioField("Mail me about new submissions", choices=[
-        SelectChoice(MailPreference.INSTANT, "At once, one mail per submission"),
-        SelectChoice(MailPreference.DAILY, "In one digest a day"),
-        SelectChoice(MailPreference.OFF, "Not at all"),
-    ], validators=[InputRequired("Choose how you want to hear of new submissions.")])
+    new_submissions = RadioField(_l("Mail me about new submissions"), choices=[
+        SelectChoice(MailPreference.INSTANT, _l("At once, one mail per submission")),
+        SelectChoice(MailPreference.DAILY, _l("In one digest a day")),
+        SelectChoice(MailPreference.OFF, _l("Not at all")),
+    ], validators=[InputRequired(_l("Choose how you want to hear of new submissions."))])

@@ -1,6 +1,8 @@
 """The tutors' side: the grading queue, the grading page, mail settings and the gradebook export."""
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -77,7 +79,7 @@ def save_settings():
         return _queue_page(form, status=422)
     notifications.set_preference(current_user, form.new_submissions.data)
     db.session.commit()
-    flash("Your mail setting is saved.", "success")
+    flash(gettext("Your mail setting is saved."), "success")
     return redirect(url_for(".queue"))
 
 
@@ -157,7 +159,7 @@ def claim_submission(submission_id: int):
         if service.claim(current_site(), submission, current_user, utcnow()):
             db.session.commit()
         else:
-            flash("Another tutor is grading this submission now; you can read it meanwhile.", "info")
+            flash(gettext("Another tutor is grading this submission now; you can read it meanwhile."), "info")
     return redirect(url_for(".grade", submission_id=submission.id), code=303)
 
 

@@ -12,7 +12,7 @@ from ..core.forms import ActionForm, add_error, form_status
 from ..core.safe_markdown import plain_words, render_safe
 from ..core.site import current_site
 from ..core.time import utcnow
-from ..courses.views import get_module_or_404
+from ..courses.views import get_module_or_404, in_english
 from ..editions.service import terms_of
 from ..extensions import db
 from . import recovery, service, storage
@@ -26,7 +26,7 @@ def _render(module, state, form, terms, status: int | None = None, preview=None)
     code = status or form_status(form)
     latest = state.latest
     return render_template("assignments/assignment.html", module=module, brief=module.assignment, state=state,
-                           form=form, preview=preview, terms=terms,
+                           form=form, preview=preview, terms=terms, shown_in_english=in_english(module.assignment),
                            feedback=service.latest_feedback(state, module.assignment),
                            can_withdraw=service.can_withdraw(latest, current_site(), utcnow()),
                            withdraw_form=ActionForm(formdata=None),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -12,14 +14,14 @@ class ClaimForm(FlaskForm):
 
 
 class RevokeForm(FlaskForm):
-    reason = TextAreaField("Reason for revoking", description="Shown publicly on the verification page.",
-                           validators=[DataRequired("Give the reason for revoking."), Length(max=1000)])
+    reason = TextAreaField(_l("Reason for revoking"), description=_l("Shown publicly on the verification page."),
+                           validators=[DataRequired(_l("Give the reason for revoking.")), Length(max=1000)])
 
 
 class CorrectionForm(FlaskForm):
-    name = StringField("Name as it should be printed",
-                       validators=[DataRequired("Enter the name as it should be printed."), Length(max=120),
+    name = StringField(_l("Name as it should be printed"),
+                       validators=[DataRequired(_l("Enter the name as it should be printed.")), Length(max=120),
                                    no_control_characters])
-    organisation = StringField("Organisation as it should be printed",
+    organisation = StringField(_l("Organisation as it should be printed"),
                                validators=[Optional(), Length(max=200), no_control_characters])
-    note = TextAreaField("What was wrong (for the record)", validators=[Optional(), Length(max=1000)])
+    note = TextAreaField(_l("What was wrong (for the record)"), validators=[Optional(), Length(max=1000)])

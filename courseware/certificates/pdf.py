@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from flask_babel import gettext as _
+
+from ..core.timezones import format_date
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.colors import HexColor, black
 from reportlab.lib.pagesizes import A4, landscape
@@ -94,9 +97,10 @@ def render_certificate(text: CertificateText) -> bytes:
     buffer = io.BytesIO()
     # The initial font is ours too, so the PDF names no font it does not embed.
     c = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1, initialFontName=REGULAR)
-    c.setTitle(f"Certificate: {text.course_title} – {text.learner_name}")
+    # Printed in the language in force (certificates.service: the learner's, core.i18n.in_language_of).
+    c.setTitle(_("Certificate: %(course)s – %(name)s", course=text.course_title, name=text.learner_name))
     c.setAuthor(text.tutor_organisation)
-    c.setSubject(f"Certificate of completion, code {text.code}")
+    c.setSubject(_("Certificate of completion, code %(code)s", code=text.code))
     c.setCreator("Smart-charging e-course platform")
     c.setKeywords(["certificate", text.code])
 
@@ -108,34 +112,34 @@ def render_certificate(text: CertificateText) -> bytes:
     c.rect(34, 34, PAGE_WIDTH - 68, PAGE_HEIGHT - 68)
 
     width = PAGE_WIDTH - 2 * MARGIN - 40
-    _centred(c, "CERTIFICATE OF COMPLETION", PAGE_HEIGHT - 92, BOLD, 15, BRAND)
-    _centred(c, "This is to certify that", PAGE_HEIGHT - 132, REGULAR, 13, MUTED)
+    _centred(c, _("CERTIFICATE OF COMPLETION"), PAGE_HEIGHT - 92, BOLD, 15, BRAND)
+    _centred(c, _("This is to certify that"), PAGE_HEIGHT - 132, REGULAR, 13, MUTED)
     name_size = _fitting_size(text.learner_name, BOLD, 32, width)
     _centred(c, text.learner_name, PAGE_HEIGHT - 174, BOLD, name_size)
     y = PAGE_HEIGHT - 200
     if text.organisation:
         y = _wrapped(c, text.organisation, y, REGULAR, 14, width, 18)
     y -= 12
-    _centred(c, "has completed every module of the course", y, REGULAR, 13, MUTED)
+    _centred(c, _("has completed every module of the course"), y, REGULAR, 13, MUTED)
     y = _wrapped(c, text.course_title, y - 30, BOLD, 20, width, 25)
     if text.edition:
-        y = _wrapped(c, f"Edition: {text.edition}", y, REGULAR, 13, width, 18, MUTED)
+        y = _wrapped(c, _("Edition: %(edition)s", edition=text.edition), y, REGULAR, 13, width, 18, MUTED)
     y -= 6
     for index, title in enumerate(text.module_titles, start=1):
-        y = _wrapped(c, f"Module {index}: {title}", y, REGULAR, 12, width, 16)
+        y = _wrapped(c, _("Module %(n)s: %(title)s", n=index, title=title), y, REGULAR, 12, width, 16)
 
     # Bottom left: date and issuer. Bottom right: how to verify.
     left = MARGIN + 10
     c.setFillColor(INK)
     c.setFont(BOLD, 11)
-    c.drawString(left, 118, f"Awarded on {text.awarded_at.strftime('%-d %B %Y')}")
+    c.drawString(left, 118, _("Awarded on %(date)s", date=format_date(text.awarded_at, "UTC")))
     c.setFont(REGULAR, 11)
-    c.drawString(left, 100, f"Issued by {text.tutor_organisation}")
+    c.drawString(left, 100, _("Issued by %(organisation)s", organisation=text.tutor_organisation))
     c.setFillColor(MUTED)
     c.setFont(REGULAR, 9)
-    version = f"Course version {text.course_version}"
+    version = _("Course version %(version)s", version=text.course_version)
     if text.version > 1:
-        version += f" · certificate version {text.version} (corrected)"
+        version += " · " + _("certificate version %(version)s (corrected)", version=text.version)
     c.drawString(left, 84, version)
 
     qr_x = PAGE_WIDTH - MARGIN - QR_SIZE
@@ -143,9 +147,9 @@ def render_certificate(text: CertificateText) -> bytes:
     right = qr_x - 12
     c.setFillColor(INK)
     c.setFont(BOLD, 11)
-    c.drawRightString(right, 118, f"Code {text.code}")
+    c.drawRightString(right, 118, _("Code %(code)s", code=text.code))
     c.setFont(REGULAR, 9)
-    c.drawRightString(right, 100, "Check this certificate at")
+    c.drawRightString(right, 100, _("Check this certificate at"))
     c.drawRightString(right, 86, text.verify_url)
 
     c.showPage()

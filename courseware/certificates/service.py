@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
+from ..core.i18n import in_language_of
 from ..core.errors import DeadlinePassed, DomainError
 from ..core.site import Site
 from ..core.time import utcnow
@@ -173,12 +174,15 @@ def claim_certificate(site: Site, course: Course, user: User, now: datetime, *, 
         try:
             # A savepoint: a concurrent claim (unique user/version) or a code or index collision
             # rolls back only this attempt.
-            with db.session.begin_nested():
+            # Printed in the learner's language, with the course's title and module titles in it where the
+            # course offers them (the stored PDF never changes afterwards).
+            with db.session.begin_nested(), in_language_of(user) as language:
+                printed = course.localized(language)
                 certificate = _issue(
                     site, now, user_id=user.id, learner_name=user.name, organisation=user.organisation,
-                    course_title=course.title, course_version=course.version,
+                    course_title=printed.title, course_version=course.version,
                     tutor_organisation=course.tutor_organisation,
-                    module_titles=[m.title for m in course.modules], awarded_at=now,
+                    module_titles=[m.title for m in printed.modules], awarded_at=now,
                     criteria=_criteria(course), edition_id=edition.id if edition is not None else None,
                     edition_name=edition.name if edition is not None else None)
         except IntegrityError:
@@ -211,12 +215,15 @@ def reissue_certificate(site: Site, certificate: Certificate, *, learner_name: s
         raise DomainError("The name and organisation are unchanged: there is nothing to correct.", field="name")
     # The criteria as they were when the certificate was earned, not as the course reads today.
     criteria = json.loads(certificate.credential_json)["credentialSubject"]["achievement"]["criteria"]["narrative"]
-    new = _issue(site, now or utcnow(), user_id=certificate.user_id, learner_name=learner_name, organisation=organisation,
-                 course_title=certificate.course_title, course_version=certificate.course_version,
-                 tutor_organisation=certificate.tutor_organisation, module_titles=certificate.module_titles,
-                 awarded_at=certificate.awarded_at, criteria=criteria, version=certificate.version + 1,
-                 replaces=certificate, issued_by=admin, correction_note=note.strip(),
-                 edition_id=certificate.edition_id, edition_name=certificate.edition_name)
+    learner = db.session.get(User, certificate.user_id) if certificate.user_id else None
+    with in_language_of(learner):       # the learner's language, as when it was claimed
+        new = _issue(site, now or utcnow(), user_id=certificate.user_id, learner_name=learner_name,
+                     organisation=organisation, course_title=certificate.course_title,
+                     course_version=certificate.course_version, tutor_organisation=certificate.tutor_organisation,
+                     module_titles=certificate.module_titles, awarded_at=certificate.awarded_at, criteria=criteria,
+                     version=certificate.version + 1, replaces=certificate, issued_by=admin,
+                     correction_note=note.strip(), edition_id=certificate.edition_id,
+                     edition_name=certificate.edition_name)
     log.info("certificate %s corrected as %s by admin %s", certificate.id, new.id, admin.id)
     return new
 

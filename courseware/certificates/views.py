@@ -1,6 +1,8 @@
 """The learner's certificate page and downloads, public verification, the issuer profile and status list."""
 from __future__ import annotations
 
+from flask_babel import gettext
+
 import io
 
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, send_file, url_for
@@ -57,9 +59,9 @@ def certificate_page():
         else:
             db.session.commit()
             if newly:
-                flash("Congratulations: your certificate has been issued.", "success")
+                flash(gettext("Congratulations: your certificate has been issued."), "success")
             else:
-                flash("Your certificate was already issued; here it is.", "info")
+                flash(gettext("Your certificate was already issued; here it is."), "info")
             return redirect(url_for("certificates.certificate_page"))
     eligibility = not_earned or check_requirements(course, current_user)
     certificate = service.current_certificate(current_user.id)

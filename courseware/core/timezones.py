@@ -12,6 +12,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from babel.dates import format_date as _babel_date
+
 DEFAULT_ZONE = "Europe/Brussels"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -49,13 +51,30 @@ def local(value: datetime, zone_name: str | None) -> datetime:
 
 
 # Formatting ------------------------------------------------------------------------------------
+# Dates in words follow the language of the page or mail being written (Babel's "long" date: 4 March 2027,
+# 4. März 2027, 4 mars 2027, 4 maart 2027); English is written the British way.
+
+def _locale() -> str:
+    try:
+        from flask_babel import get_locale
+        locale = get_locale()
+    except (ImportError, RuntimeError):
+        locale = None
+    if locale is None or locale.language == "en":
+        return "en_GB"
+    return str(locale)
+
+
+def _day(day: date) -> str:
+    return _babel_date(day, format="long", locale=_locale())
+
 
 def format_date(value: datetime | date | None, zone_name: str | None) -> str:
     """'4 March 2027' in the zone; a calendar date (a document's date, say) is shown as it is."""
     if not value:
         return ""
     day = local(value, zone_name) if isinstance(value, datetime) else value
-    return day.strftime("%-d %B %Y")
+    return _day(day)
 
 
 def format_time(value: datetime | None, zone_name: str | None) -> str:
@@ -65,7 +84,10 @@ def format_time(value: datetime | None, zone_name: str | None) -> str:
 
 def format_datetime(value: datetime | None, zone_name: str | None) -> str:
     """'4 March 2027, 14:00 CET' in the zone."""
-    return local(value, zone_name).strftime("%-d %B %Y, %H:%M %Z") if value else ""
+    if not value:
+        return ""
+    moment = local(value, zone_name)
+    return f"{_day(moment.date())}, {moment.strftime('%H:%M %Z')}"
 
 
 def format_span(start: datetime, end: datetime, zone_name: str | None) -> str:
@@ -73,9 +95,9 @@ def format_span(start: datetime, end: datetime, zone_name: str | None) -> str:
     a, b = local(start, zone_name), local(end, zone_name)
     if a.date() == b.date():
         if a.strftime("%Z") == b.strftime("%Z"):
-            return f"{a.strftime('%-d %B %Y, %H:%M')}–{b.strftime('%H:%M %Z')}"
-        return f"{a.strftime('%-d %B %Y, %H:%M %Z')}–{b.strftime('%H:%M %Z')}"
-    return f"{format_datetime(start, zone_name)} to {format_datetime(end, zone_name)}"
+            return f"{_day(a.date())}, {a.strftime('%H:%M')}–{b.strftime('%H:%M %Z')}"
+        return f"{_day(a.date())}, {a.strftime('%H:%M %Z')}–{b.strftime('%H:%M %Z')}"
+    return f"{format_datetime(start, zone_name)} – {format_datetime(end, zone_name)}"
 
 
 def format_deadline(moment: datetime | None, zone_name: str | None) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _
+
 
 class Role(StrEnum):
     LEARNER = "learner"
@@ -16,7 +18,7 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return {Role.LEARNER: _("Learner"), Role.TUTOR: _("Tutor"), Role.ADMIN: _("Admin")}[self]
 
     @property
     def is_staff(self) -> bool:
@@ -36,8 +38,8 @@ class MailPreference(StrEnum):
 
     @property
     def label(self) -> str:
-        return {MailPreference.INSTANT: "A mail for each one", MailPreference.DAILY: "One daily digest",
-                MailPreference.OFF: "No mail"}[self]
+        return {MailPreference.INSTANT: _("A mail for each one"), MailPreference.DAILY: _("One daily digest"),
+                MailPreference.OFF: _("No mail")}[self]
 
 
 class TaskStatus(StrEnum):
@@ -51,7 +53,6 @@ class TaskStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        from flask_babel import gettext as _
         return {TaskStatus.NOT_STARTED: _("Not started"), TaskStatus.IN_PROGRESS: _("In progress"),
                 TaskStatus.WAITING: _("Waiting for a tutor"), TaskStatus.COMPLETED: _("Completed")}[self]
 

@@ -9,6 +9,9 @@ from ..core.personal_data import register
 def init_app(app: Flask) -> None:
     from . import content, personal_data
     from .blueprint import bp
+    from .views import content_lang
+
+    app.jinja_env.globals["content_lang"] = content_lang
 
     content.init_app(app)
     app.register_blueprint(bp)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -186,7 +187,8 @@ class _Loader:
         key = (src.rel, src.body_line, folder, src.body)
         if key not in rendered:     # else the same text was rendered in another language's load: reuse it
             ctx = RenderContext(source=src.rel, folder=folder, link_map=link_map, asset_url=asset_url,
-                                references=self.references, figure=self.figure, download=download)
+                                references=self.references, figure=self.figure, download=download,
+                                language=getattr(src, "language", "en") or "en")
             rendered[key] = (render(src.body, ctx), ctx)
         out, ctx = rendered[key]
         for needle, message in ctx.problems:
@@ -352,7 +354,7 @@ def _load_language(root: Path | str, url_for_unit: Callable[[str, str], str] | N
     return Course(title=course_meta["title"], version=str(course_meta["version"]),
                   tutor_organisation=course_meta["tutor_organisation"], summary=course_meta["summary"],
                   intro_html=intro_html, modules=tuple(modules), pages=MappingProxyType(pages),
-                  glossary=tuple(sorted(glossary.values(), key=lambda t: t.term.casefold())),
+                  glossary=tuple(sorted(glossary.values(), key=glossary_order)),
                   references=tuple(sorted(loader.references.values(), key=lambda r: r.title.casefold())),
                   citations=MappingProxyType(citations), notices=tuple(_uncited(loader)),
                   downloads=MappingProxyType({slug: made for slug, (made, _) in loader.downloads.items()}),
@@ -565,14 +567,25 @@ def _load_glossary(loader: _Loader, folder: Path, mslug: str, link_map, asset_ur
         rendered, key = loader.memo.setdefault("render", {}), ("glossary", src.rel, folder.name, item["definition"])
         if key not in rendered:     # else rendered in another language's load: reuse it
             ctx = RenderContext(source=src.rel, folder=folder.name, link_map=link_map, asset_url=asset_url,
-                                references=loader.references)
+                                references=loader.references, language=getattr(src, "language", "en") or "en")
             rendered[key] = (render_inline(item["definition"], ctx), ctx)
         definition, ctx = rendered[key]
         loader.cited.setdefault(src.rel, []).extend(ctx.cited)
         for _, message in ctx.problems:
             loader.problem(src.rel, loader.file_line(src, item["term"]), message)
-        anchor = re.sub(r"[^a-z0-9]+", "-", item["term"].casefold()).strip("-")
+        anchor = re.sub(r"[^a-z0-9]+", "-", folded(item["term"])).strip("-")
         terms.append(GlossaryTerm(term=item["term"].strip(), anchor=anchor, definition_html=definition,
                                   module_slug=mslug, language=src.language))
-    return tuple(sorted(terms, key=lambda t: t.term.casefold()))
+    return tuple(sorted(terms, key=glossary_order))
 
+
+
+def folded(text: str) -> str:
+    """Lower case without accents, for sorting and ids: 'Énergie' -> 'energie', 'Übertragungsnetz' ->
+    'ubertragungsnetz', 'Straße' -> 'strasse' (é sorts with e, German umlauts with their base letter)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+def glossary_order(term: GlossaryTerm) -> tuple[str, str]:
+    """Alphabetical in any of the course's languages: accents folded, then the exact spelling to break ties."""
+    return folded(term.term), term.term

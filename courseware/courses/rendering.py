@@ -8,6 +8,8 @@ import html as htmllib
 import posixpath
 import re
 import threading
+from functools import lru_cache
+from pathlib import Path
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
@@ -24,6 +26,27 @@ from .structure import Heading
 from .tables import finish_tables, mark_downloads
 
 EXTENSIONS = ["tables", "footnotes", "admonition", "attr_list", "def_list", "fenced_code", "sane_lists", "smarty"]
+
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+
+def N_(text: str) -> str:
+    """Marks a fixed text for extraction (pybabel); it is translated when rendered, by `fixed_text`."""
+    return text
+
+
+@lru_cache(maxsize=8)
+def _catalogue(language: str):
+    from babel.support import Translations
+    return Translations.load(str(TRANSLATIONS), [language])
+
+
+def fixed_text(ctx: "RenderContext", text: str, **values) -> str:
+    """A word the rendering adds to the author's text (a footnote's label, the "Sources" heading), in the
+    language of that text (the catalogues of the interface; English when there is none)."""
+    translated = _catalogue(ctx.language).gettext(text) if ctx.language != "en" else text
+    return translated % values if values else translated
 
 
 @dataclass
@@ -43,6 +66,7 @@ class RenderContext:
     download: Callable[..., Any] | None = None
     downloads: dict[str, Any] = field(default_factory=dict)        # marker -> tables.DownloadSpec (internal)
     made: list[tuple[Any, Any]] = field(default_factory=list)      # (DownloadSpec, what `download` made) (output)
+    language: str = "en"              # the language of the text: fixed words the rendering adds are in it too
 
 
 @dataclass(frozen=True)
@@ -66,7 +90,7 @@ class _LinkRewriter(Treeprocessor):
             if el.tag == "p" and _lone_image(el) is not None:
                 self._figure(el)
             elif el.tag == "a" and el.get("class") == "footnote-ref":
-                el.set("aria-label", f"Source {el.text}")
+                el.set("aria-label", fixed_text(self.ctx, N_("Source %(n)s"), n=el.text))
             elif el.tag == "a" and el.get("href"):
                 self._link(el)
             elif el.tag == "img":
@@ -192,7 +216,7 @@ def _write_sources(div: etree.Element, ctx: RenderContext) -> None:
         if child.tag == "hr":
             div.remove(child)
             heading = etree.Element("h2")
-            heading.text = "Sources"
+            heading.text = fixed_text(ctx, N_("Sources"))
             div.insert(i, heading)
             break
     for li in div.iter("li"):
@@ -210,10 +234,11 @@ def _write_sources(div: etree.Element, ctx: RenderContext) -> None:
         title.text = AtomicString(ref.title)
         link.tail = AtomicString(f". {ref.publisher}" + (f", {ref.date_text}. " if ref.date_text else ". "))
         entry = etree.SubElement(para, "a", {"href": ctx.reference_url(ref.id)})
-        entry.text = AtomicString("About this source")
+        entry.text = AtomicString(fixed_text(ctx, N_("About this source")))
         entry.tail = AtomicString(" ")
         for backlink in backlinks:
-            backlink.set("aria-label", backlink.get("title", "Back to the text"))
+            backlink.set("aria-label", fixed_text(ctx, N_("Back to the text")))
+            backlink.set("title", fixed_text(ctx, N_("Back to the text")))
         para.extend(backlinks)
 
 

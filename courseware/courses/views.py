@@ -4,9 +4,13 @@ from pathlib import Path
 
 from flask import (Response, abort, current_app, flash, redirect, render_template, request, send_from_directory,
                    url_for)
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from markupsafe import Markup
+
 from ..core.auth import learner_required
+from ..core.i18n import current_language
 from ..extensions import db
 from . import service
 from .content import ASSET_SUFFIXES, Module, Unit, get_course
@@ -18,15 +22,38 @@ ASSET_MAX_AGE = 24 * 60 * 60
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; sandbox"
 
 
+def course_for_reader():
+    """The course in the page's language: translated texts where they exist, English elsewhere. Slugs, progress,
+    posts and submissions are the same in every language."""
+    return get_course(current_language())
+
+
+def content_lang(*items) -> Markup:
+    """` lang="en"` for content shown in English on a page in another language (a template global)."""
+    language = current_language()
+    for item in items:
+        if item is not None and getattr(item, "language", language) != language:
+            return Markup(f' lang="{getattr(item, "language")}"')
+    return Markup("")
+
+
+def in_english(*items) -> bool:
+    """Whether any of `items` (course text shown on this page) is shown in English on a page in another language:
+    the page then says so."""
+    language = current_language()
+    return language != "en" and any(item is not None and getattr(item, "language", language) != language
+                                    for item in items)
+
+
 def _progress():
     """The signed-in learner's progress, or None for visitors and staff."""
     if current_user.is_authenticated and current_user.is_learner:
-        return service.course_progress(get_course(), current_user)
+        return service.course_progress(course_for_reader(), current_user)
     return None
 
 
 def get_module_or_404(module_slug: str) -> Module:
-    module = get_course().module(module_slug)
+    module = course_for_reader().module(module_slug)
     if module is None:
         abort(404)
     return module
@@ -41,7 +68,9 @@ def get_unit_or_404(module_slug: str, unit_slug: str) -> tuple[Module, Unit]:
 
 
 def home():
-    return render_template("courses/home.html", course=get_course(), progress=_progress())
+    course = course_for_reader()
+    return render_template("courses/home.html", course=course, progress=_progress(),
+                           shown_in_english=in_english(course, *course.modules))
 
 
 def _module_progress(module: Module) -> service.ModuleProgress | None:
@@ -52,15 +81,17 @@ def _module_progress(module: Module) -> service.ModuleProgress | None:
 
 
 def module_list():
-    course = get_course()
+    course = course_for_reader()
     progress = _progress()
-    return render_template("courses/module_list.html", course=course, progress=progress)
+    return render_template("courses/module_list.html", course=course, progress=progress,
+                           shown_in_english=in_english(*course.modules))
 
 
 def module_outline(module_slug: str):
     module = get_module_or_404(module_slug)
-    return render_template("courses/module_outline.html", course=get_course(), module=module,
-                           progress=_module_progress(module))
+    return render_template("courses/module_outline.html", course=course_for_reader(), module=module,
+                           progress=_module_progress(module),
+                           shown_in_english=in_english(module, *module.glossary))
 
 
 @login_required
@@ -68,8 +99,9 @@ def unit_page(module_slug: str, unit_slug: str):
     module, unit = get_unit_or_404(module_slug, unit_slug)
     previous, following = module.neighbours(unit)
     progress = _module_progress(module)
-    return render_template("courses/unit.html", course=get_course(), module=module, unit=unit, previous=previous,
-                           following=following, module_progress=progress)
+    return render_template("courses/unit.html", course=course_for_reader(), module=module, unit=unit,
+                           previous=previous, following=following, module_progress=progress,
+                           shown_in_english=in_english(unit))
 
 
 @learner_required
@@ -77,30 +109,31 @@ def complete_unit(module_slug: str, unit_slug: str):
     module, unit = get_unit_or_404(module_slug, unit_slug)
     newly = service.complete_unit(current_user, unit)
     db.session.commit()
-    _, following = module.neighbours(unit)
+    __, following = module.neighbours(unit)
     if newly:
-        flash(f"“{unit.title}” is marked as complete.", "success")
+        flash(_("“%(title)s” is marked as complete.", title=unit.title), "success")
     else:
-        flash(f"“{unit.title}” was already complete.", "info")
+        flash(_("“%(title)s” was already complete.", title=unit.title), "info")
     if following is not None:
         return redirect(url_for("courses.unit_page", module_slug=module.slug, unit_slug=following.slug))
     return redirect(url_for("courses.module_outline", module_slug=module.slug))
 
 
 def glossary():
-    return render_template("courses/glossary.html", course=get_course())
+    course = course_for_reader()
+    return render_template("courses/glossary.html", course=course, shown_in_english=in_english(*course.glossary))
 
 
 def further_reading():
-    page = get_course().pages.get("further-reading")
+    page = course_for_reader().pages.get("further-reading")
     if page is None:
         abort(404)
-    return render_template("courses/page.html", course=get_course(), page=page)
+    return render_template("courses/page.html", course=course_for_reader(), page=page, shown_in_english=in_english(page))
 
 
 def references():
     """The course's dated reference list; every footnote in the units links to an entry here."""
-    return render_template("courses/references.html", course=get_course())
+    return render_template("courses/references.html", course=course_for_reader())
 
 
 def download(slug: str):

@@ -1,6 +1,8 @@
 """/announcements/: the list for everyone signed in, posting for tutors and admins, read marks, mail settings."""
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -98,5 +100,5 @@ def mail_settings():
     announcements.set_mail_setting(current_user, announcements=form.announcements.data,
                                    session_reminders=form.session_reminders.data, now=utcnow())
     db.session.commit()
-    flash("Your mail settings are saved.", "success")
+    flash(gettext("Your mail settings are saved."), "success")
     return redirect(url_for("editions.announcements", _anchor="mail-settings"), code=303)

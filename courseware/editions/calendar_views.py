@@ -1,6 +1,8 @@
 """The personal calendar feed (/calendar/<token>.ics) and, on the account page, making and revoking its address."""
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
@@ -44,9 +46,9 @@ def revoke_calendar_link():
     if ActionForm().validate_on_submit():
         if calendar.revoke_token(current_user):
             db.session.commit()
-            flash("Your calendar link no longer works. Calendar programs that used it will stop updating.", "success")
+            flash(gettext("Your calendar link no longer works. Calendar programs that used it will stop updating."), "success")
         else:
-            flash("You had no calendar link.", "info")
+            flash(gettext("You had no calendar link."), "info")
     return redirect(url_for("accounts.account", _anchor="calendar"), code=303)
 
 

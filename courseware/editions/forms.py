@@ -1,6 +1,8 @@
 """Forms of the editions feature. They only read and check what was typed; the services decide."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
@@ -60,25 +62,25 @@ class EditionChoiceMixin:
         elif value in self._editions:
             self.chosen_edition = self._editions[value]
         else:
-            raise ValidationError("Choose an edition from the list, or all learners.")
+            raise ValidationError(_l("Choose an edition from the list, or all learners."))
 
 
 class EditionForm(FlaskForm):
-    name = StringField("Name", description="For example “Spring 2027”. Printed on the certificates of its learners.",
-                       validators=[Length(max=120, message="Keep the name under 120 characters."),
+    name = StringField(_l("Name"), description=_l("For example “Spring 2027”. Printed on the certificates of its learners."),
+                       validators=[Length(max=120, message=_l("Keep the name under 120 characters.")),
                                    no_control_characters])
-    registration_opens = DayField("Registration opens",
-                                  description="Optional. From this day on, new learners join this edition.")
-    registration_closes = DayField("Registration closes",
-                                   description="Optional. The last day on which new learners join this edition.")
-    starts_on = DayField("Starts on", description="Optional. The day the edition starts.",)
-    certification_deadline = DayField("Certification deadline",
-                                      description="Optional. The last day on which its learners can submit "
-                                                  "assignments and claim the certificate.")
+    registration_opens = DayField(_l("Registration opens"),
+                                  description=_l("Optional. From this day on, new learners join this edition."))
+    registration_closes = DayField(_l("Registration closes"),
+                                   description=_l("Optional. The last day on which new learners join this edition."))
+    starts_on = DayField(_l("Starts on"), description=_l("Optional. The day the edition starts."),)
+    certification_deadline = DayField(_l("Certification deadline"),
+                                      description=_l("Optional. The last day on which its learners can submit "
+                                                  "assignments and claim the certificate."))
 
 
 class MoveForm(FlaskForm):
-    edition = SelectField("Move to", validate_choice=False)
+    edition = SelectField(_l("Move to"), validate_choice=False)
 
     chosen_edition: Edition | None = None
 
@@ -89,28 +91,28 @@ class MoveForm(FlaskForm):
     def validate_edition(self, field):
         self.chosen_edition = self._editions.get((field.data or "").strip())
         if self.chosen_edition is None:
-            raise ValidationError("Choose an edition from the list.")
+            raise ValidationError(_l("Choose an edition from the list."))
 
 
 class AnnouncementForm(EditionChoiceMixin, FlaskForm):
-    title = StringField("Title", validators=[Length(max=200, message="Keep the title under 200 characters."),
+    title = StringField(_l("Title"), validators=[Length(max=200, message=_l("Keep the title under 200 characters.")),
                                              no_control_characters])
-    body = TextAreaField("Announcement", description="Markdown: **bold**, *italic*, lists, links.",
-                         validators=[Length(max=20_000, message="Keep the announcement under 20,000 characters.")])
-    edition = SelectField("For", validate_choice=False)
+    body = TextAreaField(_l("Announcement"), description=_l("Markdown: **bold**, *italic*, lists, links."),
+                         validators=[Length(max=20_000, message=_l("Keep the announcement under 20,000 characters."))])
+    edition = SelectField(_l("For"), validate_choice=False)
 
 
 class SessionForm(EditionChoiceMixin, FlaskForm):
-    title = StringField("Title", validators=[Length(max=200, message="Keep the title under 200 characters."),
+    title = StringField(_l("Title"), validators=[Length(max=200, message=_l("Keep the title under 200 characters.")),
                                              no_control_characters])
-    starts_at = MomentField("Starts at")
-    ends_at = MomentField("Ends at")
-    join_url = StringField("Link to join", description="The meeting room, starting with https://.",
+    starts_at = MomentField(_l("Starts at"))
+    ends_at = MomentField(_l("Ends at"))
+    join_url = StringField(_l("Link to join"), description=_l("The meeting room, starting with https://."),
                            render_kw={"type": "url"})
-    recording_url = StringField("Link to the recording", description="Optional; add it after the session.",
+    recording_url = StringField(_l("Link to the recording"), description=_l("Optional; add it after the session."),
                                 render_kw={"type": "url"})
-    slides_url = StringField("Link to the slides", description="Optional.", render_kw={"type": "url"})
-    edition = SelectField("For", validate_choice=False)
+    slides_url = StringField(_l("Link to the slides"), description=_l("Optional."), render_kw={"type": "url"})
+    edition = SelectField(_l("For"), validate_choice=False)
 
     def __init__(self, *args, zone_name: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,5 +124,5 @@ class SessionForm(EditionChoiceMixin, FlaskForm):
 
 
 class MailSettingForm(FlaskForm):
-    announcements = BooleanField("Email me announcements from the course team")
-    session_reminders = BooleanField("Email me a reminder the day before a live session")
+    announcements = BooleanField(_l("Email me announcements from the course team"))
+    session_reminders = BooleanField(_l("Email me a reminder the day before a live session"))

@@ -2,6 +2,8 @@
 mail (today's links go to the one opt-out page of every kind of mail, core.mail.views)."""
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature
@@ -37,7 +39,7 @@ def _save(scope: str, fallback: str):
             db.session.commit()
             flash(SAVED[form.mode.data], "success")
     else:
-        flash("Choose how you want to hear about new posts.", "error")
+        flash(gettext("Choose how you want to hear about new posts."), "error")
     return redirect(fallback, code=303)
 
 

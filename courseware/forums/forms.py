@@ -1,6 +1,8 @@
 """Forum forms: they only validate. Field names `title` and `body` are part of the public contract."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 import secrets
 
 from flask_wtf import FlaskForm
@@ -19,7 +21,7 @@ def _no_nul(value):
 
 def no_control_characters(form, field):
     if field.data and any(ord(c) < 32 for c in field.data):
-        raise ValidationError("Remove the control characters from this field.")
+        raise ValidationError(_l("Remove the control characters from this field."))
 
 
 BODY_HINT = FORMATTING_HELP
@@ -27,7 +29,7 @@ BODY_HINT = FORMATTING_HELP
 
 def body_field(label: str):
     return TextAreaField(label, description=BODY_HINT, filters=[_no_nul], validators=[
-        DataRequired("Write something before posting."),
+        DataRequired(_l("Write something before posting.")),
         Length(max=MAX_BODY, message=f"Keep your post under {MAX_BODY:,} characters.")])
 
 
@@ -45,27 +47,27 @@ class _OncePerForm(FlaskForm):
 
 
 class ThreadForm(_OncePerForm):
-    title = StringField("Title", filters=[_no_nul], validators=[
-        DataRequired("Give your thread a title."),
+    title = StringField(_l("Title"), filters=[_no_nul], validators=[
+        DataRequired(_l("Give your thread a title.")),
         Length(max=MAX_TITLE, message=f"Keep the title under {MAX_TITLE} characters."), no_control_characters])
-    body = body_field("Your post")
+    body = body_field(_l("Your post"))
 
 
 class ReplyForm(_OncePerForm):
-    body = body_field("Your reply")
+    body = body_field(_l("Your reply"))
 
 
 class EditForm(FlaskForm):
-    body = body_field("Your post")
+    body = body_field(_l("Your post"))
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField("Reason", filters=[_no_nul], validators=[
-        DataRequired("Give a reason."), Length(max=500, message="Keep the reason under 500 characters.")])
+    reason = TextAreaField(_l("Reason"), filters=[_no_nul], validators=[
+        DataRequired(_l("Give a reason.")), Length(max=500, message=_l("Keep the reason under 500 characters."))])
 
 
 class FollowForm(FlaskForm):
-    mode = RadioField("How to hear about new posts", choices=[
-        SelectChoice(MailPreference.INSTANT, "A mail for each new post"),
-        SelectChoice(MailPreference.DAILY, "One daily digest"), SelectChoice(MailPreference.OFF, "No mail")],
-        validators=[DataRequired("Choose how you want to hear about new posts.")])
+    mode = RadioField(_l("How to hear about new posts"), choices=[
+        SelectChoice(MailPreference.INSTANT, _l("A mail for each new post")),
+        SelectChoice(MailPreference.DAILY, _l("One daily digest")), SelectChoice(MailPreference.OFF, _l("No mail"))],
+        validators=[DataRequired(_l("Choose how you want to hear about new posts."))])

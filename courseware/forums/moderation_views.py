@@ -2,6 +2,8 @@
 Every action is recorded (service._record) and listed on the moderation page."""
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -36,7 +38,7 @@ def moderate_thread(module_slug: str, thread_id: int, action: str):
 def hide_post(module_slug: str, thread_id: int, post_id: int):
     module, thread, post, author = get_post_or_404(module_slug, thread_id, post_id)
     if post.is_hidden:
-        flash("This post is already hidden.", "info")
+        flash(gettext("This post is already hidden."), "info")
         return redirect(thread_url(thread, post), code=303)
     form = ReasonForm()
     form.reason.label.text = "Why is this post hidden?"
@@ -49,7 +51,7 @@ def hide_post(module_slug: str, thread_id: int, post_id: int):
             add_error(form, e.field, e.message)
         else:
             db.session.commit()
-            flash("The post is hidden. Its author sees your reason; it no longer counts for the certificate.",
+            flash(gettext("The post is hidden. Its author sees your reason; it no longer counts for the certificate."),
                   "success")
             return redirect(thread_url(thread, post), code=303)
     return render_template("forums/hide_post.html", module=module, thread=thread, post=post, author=author,
@@ -67,7 +69,7 @@ def restore_post(module_slug: str, thread_id: int, post_id: int):
             flash(e.message, "info")
         else:
             db.session.commit()
-            flash("The post is visible again.", "success")
+            flash(gettext("The post is visible again."), "success")
     return redirect(thread_url(thread, post), code=303)
 
 
@@ -88,5 +90,5 @@ def resolve_report(report_id: int):
     if ActionForm().validate_on_submit():
         service.resolve_report(current_user, report)
         db.session.commit()
-        flash("The report is marked as dealt with.", "success")
+        flash(gettext("The report is marked as dealt with."), "success")
     return redirect(url_for("forums.moderation_queue"), code=303)

@@ -216,7 +216,7 @@ def delete_post(module_slug: str, thread_id: int, post_id: int):
     if form.validate_on_submit():
         service.delete_post(current_user, post)
         db.session.commit()
-        flash("Your post has been deleted. Replies to it stay in the thread.", "success")
+        flash(gettext("Your post has been deleted. Replies to it stay in the thread."), "success")
         return redirect(thread_url(thread, post), code=303)
     return render_template("forums/delete_post.html", module=module, thread=thread, post=post, author=author,
                            form=form), form_status(form)

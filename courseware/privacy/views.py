@@ -1,6 +1,8 @@
 """/account/export and /account/delete (SPEC section 4)."""
 from __future__ import annotations
 
+from flask_babel import gettext
+
 import json
 
 from flask import Response, current_app, flash, redirect, request, url_for
@@ -48,6 +50,6 @@ def delete_account():
             db.session.commit()
             for work in erasure.after_commit:
                 work()
-            flash("Your account has been deleted. Your forum posts remain under the name “deleted user”.", "success")
+            flash(gettext("Your account has been deleted. Your forum posts remain under the name “deleted user”."), "success")
             return redirect(url_for("courses.home"))
     return render_form("accounts/delete.html", form, passwordless=passwordless)

@@ -16,7 +16,7 @@ def test_every_form_carries_a_csrf_token_and_posts_without_it_are_400(make_app, 
     assert 'name="csrf_token"' in page
     assert lc.post("/modules/basics/assignment/", data={"body": "No token"}).status_code == 400
     queue = tc.get("/tutor/").get_data(as_text=True)
-    assert queue.count('name="csrf_token"') == 2  # the mail setting form, and the sign-out form
+    assert queue.count('name="csrf_token"') == 3  # the mail setting form, the sign-out and the language forms
     grade_page = tc.get(f"/tutor/submissions/{sid}/").get_data(as_text=True)
     assert 'name="csrf_token"' in grade_page
     assert tc.post(f"/tutor/submissions/{sid}/", data={"decision": "pass", "feedback": "x"}).status_code == 400

@@ -73,7 +73,7 @@ def test_security_headers(client):
 def test_base_layout_landmarks(client):
     page = client.get("/").get_data(as_text=True)
     for marker in ('<a class="skip-link" href="#main">', "<header", '<nav class="site-nav" aria-label="Main">',
-                   '<main id="main"', "<footer", 'lang="en-GB"', 'aria-live="polite"'):
+                   '<main id="main"', "<footer", 'lang="en"', 'aria-live="polite"'):
         assert marker in page
     assert "<script" not in page and "style=" not in page
 

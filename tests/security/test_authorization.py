@@ -121,6 +121,7 @@ POST_RULES = {
     "accounts.register": (HOME,) * 3 + (To(302, "/tutor/"),) * 2,
     "accounts.request_reset": (To(302, "/login"),) * 5,
     "accounts.reset_password": (400,) * 5, "core.unsubscribe": (404,) * 5,    # forged tokens
+    "core.choose_language": (To(303, "/glossary/"),) * 5,      # everyone may choose the language
     "accounts.account": (LOGIN,) + (To(302, "/account/"),) * 4,
     **{endpoint: (LOGIN,) + (answer,) * 4 for endpoint, answer in ANY_SIGNED_IN_303.items()},
     "forums.report_post": (LOGIN, 403, To(303, POST), 403, 403),
@@ -201,6 +202,7 @@ VALID_POSTS = {
     "accounts.request_reset": lambda world, user: {"email": world["users"]["learner"].email},
     "accounts.reset_password": lambda world, user: {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
     "core.unsubscribe": lambda world, user: {},
+    "core.choose_language": lambda world, user: {"language": "de", "next": "/glossary/"},
     "accounts.account": lambda world, user: {"current_password": DEFAULT_PASSWORD, "password": NEW_PASSWORD,
                                              "confirm": NEW_PASSWORD},
     "forums.thread_list": lambda world, user: {"title": "A new question", "body": "Who pays for the grid link?"},
