@@ -112,9 +112,9 @@ def from_environment(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "database://",
         "RATELIMIT_HEADERS_ENABLED": True,
         # Storage down (Redis stopped): keep serving; the limiter's limits count per process meanwhile and
-        # sign-in and reset limits count in the database (core/rate_limits.py).
+        # sign-in and reset limits count in the database (core/rate_limits.py). Other errors are not
+        # swallowed: a database cut while the limiter loads the user still ends in the 503 page.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
-        "RATELIMIT_SWALLOW_ERRORS": True,
         # Behind a reverse proxy, how many proxies to trust for the client address and scheme
         # (X-Forwarded-For, X-Forwarded-Proto). X-Forwarded-Host is never trusted.
         "PROXY_COUNT": int(env.get("PROXY_COUNT", "0")),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app, g
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, PendingRollbackError
 
 from ..core.templating import site_title
 from ..extensions import db
@@ -54,4 +54,7 @@ def release_session(exc) -> None:
 def init_app(app: Flask) -> None:
     app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(InterfaceError, database_unavailable)
+    # What the session raises when a connection was cut earlier in the same request and the error was
+    # caught on the way (the rate limiter retrying with its in-memory counters): the same outage.
+    app.register_error_handler(PendingRollbackError, database_unavailable)
     app.teardown_appcontext(release_session)
