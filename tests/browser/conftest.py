@@ -5,6 +5,7 @@ when they are missing. Without them these tests are skipped with the reason.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
@@ -38,17 +39,26 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def live_server(make_app):
-    """Serve a fresh app on a free local port; yields its base URL."""
-    app = make_app(SERVER_NAME=None)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+@contextlib.contextmanager
+def serving(app, port: int = 0):
+    """Serve `app` on 127.0.0.1:`port` (0: a free port) in a thread; yields the server (its `app` and
+    `server_port`), stopped afterwards."""
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    server.app = app
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    server.app = app
-    yield server
-    server.shutdown()
-    thread.join(5)
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+@pytest.fixture
+def live_server(make_app):
+    """Serve a fresh app on a free local port; yields the server."""
+    with serving(make_app(SERVER_NAME=None)) as server:
+        yield server
 
 
 @pytest.fixture

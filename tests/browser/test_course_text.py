@@ -2,13 +2,10 @@
 the reference list, and every unit fitting a 360 px screen (wide tables scroll in their own region)."""
 from __future__ import annotations
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from courseware.courses.content import get_course
-from tests.browser.conftest import SCREENSHOTS, describe, run_axe, sign_in
+from tests.browser.conftest import SCREENSHOTS, describe, run_axe, serving, sign_in
 from tests.conftest import REAL_CONTENT
 from tests.factories import DEFAULT_PASSWORD, make_user
 
@@ -26,14 +23,8 @@ def real_course_site(make_app):
         for module in course.modules:
             paths.append(f"/modules/{module.slug}/")
             paths += [f"/modules/{module.slug}/{unit.slug}/" for unit in module.units]
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(app) as server:
         yield f"http://127.0.0.1:{server.server_port}", learner, paths
-    finally:
-        server.shutdown()
-        thread.join(5)
 
 
 def test_every_page_of_the_real_course_passes_axe(browser, real_course_site):
