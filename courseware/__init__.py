@@ -15,6 +15,7 @@ from . import (accounts, admin, assignments, certificates, cli, core, courses, d
                privacy, selfchecks, sso)
 from . import config as config_module
 from .core import rate_limits  # noqa: F401  (registers the database:// rate-limit storage)
+from .core.compiled_templates import TranslatedEnvironment
 from .core.params import BoundedIntConverter
 from .operations.logs import configure_logging
 from .extensions import csrf, db, limiter, login_manager, migrate
@@ -57,6 +58,8 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=instance_path,
                 instance_relative_config=True, template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"))
+    # Templates compiled once per language, their fixed texts translated then (core/compiled_templates.py).
+    app.jinja_environment = TranslatedEnvironment
     # Runtime data (database, keys, uploads): the owner's only.
     os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
     settings = config_module.from_environment(app.instance_path)
