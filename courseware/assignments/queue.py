@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ..accounts.models import Role, User
@@ -56,12 +56,7 @@ class QueueRow:
 
 def grading_queue(site: Site, course: Course, filters: QueueFilters, now: datetime) -> tuple[list[QueueRow], bool]:
     """One page of the queue, oldest first, and whether a further page exists."""
-    claimer = aliased(User)
-    cutoff = claim_cutoff(site, now)
-    stmt = (select(Submission, User.name, User.organisation, claimer.name)
-            .join(User, User.id == Submission.user_id)
-            .outerjoin(claimer, and_(claimer.id == Submission.claimed_by_id, Submission.claimed_at >= cutoff))
-            .where(is_newest(sent_only=True)))
+    stmt = _queue_statement()
     if filters.module:
         stmt = stmt.where(Submission.module_slug == filters.module)
     # A whole edition is a large group, so filtering by it reveals no one under anonymous marking.
@@ -82,13 +77,25 @@ def grading_queue(site: Site, course: Course, filters: QueueFilters, now: dateti
     stmt = (stmt.order_by(Submission.submitted_at, Submission.id)
             .offset((filters.page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1))
     rows = []
-    for submission, name, organisation, claimed_by in db.session.execute(stmt):
+    for submission, name, organisation, claimed_by in db.session.execute(stmt, {"cutoff": claim_cutoff(site, now)}):
         module = course.module(submission.module_slug)
         hidden = identity_hidden(submission, module)
         rows.append(QueueRow(submission=submission, module_title=module.title if module else submission.module_slug,
                              learner_name=None if hidden else name, organisation=None if hidden else organisation,
                              claimed_by=claimed_by if submission.is_waiting else None))
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+@functools.cache
+def _queue_statement():
+    """What every page of the queue starts from, built once (building it, the NOT EXISTS probe and the
+    claimer's alias, was a fifth of the page's time); the claim cutoff is a parameter."""
+    claimer = aliased(User)
+    return (select(Submission, User.name, User.organisation, claimer.name)
+            .join(User, User.id == Submission.user_id)
+            .outerjoin(claimer, and_(claimer.id == Submission.claimed_by_id,
+                                     Submission.claimed_at >= bindparam("cutoff")))
+            .where(is_newest(sent_only=True)))
 
 
 def learner_organisations() -> list[str]:

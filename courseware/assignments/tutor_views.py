@@ -12,6 +12,7 @@ from ..accounts.models import User
 from ..core.auth import staff_required
 from ..core.errors import DomainError
 from ..core.forms import ActionForm, add_error
+from ..core.links import IdLink
 from ..core.safe_markdown import render_safe
 from ..core.site import current_site
 from ..core.spreadsheet import csv_response
@@ -63,6 +64,7 @@ def _queue_page(settings_form: MailPreferenceForm, status: int = 200):
     anonymous_modules = [m.title for m in course.modules if m.anonymous_marking]
     return render_template("tutor/queue.html", form=form, rows=rows, filters=filters, has_more=has_more,
                            now=now, waited=waited, settings_form=settings_form,
+                           grade_link=IdLink("assignments.grade", "submission_id"),
                            anonymous_modules=anonymous_modules), status
 
 

@@ -66,7 +66,15 @@ def _locale() -> str:
 
 
 def _day(day: date) -> str:
-    return _babel_date(day, format="long", locale=_locale())
+    return _day_in(day, _locale())
+
+
+@lru_cache(maxsize=4096)
+def _day_in(day: date, locale: str) -> str:
+    """A calendar day in words. The same day reads the same in one language for everyone, and Babel
+    takes about 60 µs to say it: a page of 50 dated rows (the grading queue) spent a tenth of its time
+    here, so each (day, language) is written once per process."""
+    return _babel_date(day, format="long", locale=locale)
 
 
 def format_date(value: datetime | date | None, zone_name: str | None) -> str:
