@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, current_app, g, has_request_context
+from flask import Flask, current_app, g, has_request_context, request, url_for
 from jinja2 import pass_context
 from flask_login import current_user
 
@@ -14,6 +14,20 @@ from .forms import refused_forms, summary_items
 def has_endpoint(name: str) -> bool:
     """Whether a feature's page exists, so templates link only to pages that are there."""
     return name in current_app.view_functions
+
+
+def site_links() -> dict[str, str]:
+    """endpoint -> URL of every page whose address takes no value (the base layout's header, menu and
+    footer), built once per app and script root instead of 20 url_for calls on every page. A feature's
+    page that does not exist is simply absent (so `links['x']` also says whether to link to it)."""
+    root = request.script_root if has_request_context() else ""
+    built = current_app.extensions.setdefault("courseware.site_links", {})
+    links = built.get(root)
+    if links is None:
+        endpoints = {rule.endpoint for rule in current_app.url_map.iter_rules()
+                     if not rule.arguments and rule.endpoint != "static"}
+        links = built[root] = {endpoint: url_for(endpoint) for endpoint in sorted(endpoints)}
+    return links
 
 
 def viewer_zone() -> str:
@@ -62,6 +76,7 @@ def describe_days(days: int) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["has_endpoint"] = has_endpoint
+    app.jinja_env.globals["site_links"] = site_links
     app.jinja_env.globals["viewer_zone"] = viewer_zone
     app.jinja_env.globals["refused_forms"] = pass_context(lambda ctx: refused_forms(ctx.get_all()))
     app.jinja_env.globals["error_summary_items"] = summary_items

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -285,28 +285,33 @@ class Scores:
 
 
 _attempts = SelfCheckAttempt.__table__.c
-_USER_ATTEMPTS = (select(_attempts.module_slug, _attempts.unit_slug, _attempts.correct, _attempts.total)
-                  .add_columns(_attempts.submitted_at)
-                  .where(_attempts.user_id == bindparam("user_id"))
-                  .order_by(_attempts.submitted_at, _attempts.id))
+# One row per distinct score a learner has had on a unit (with how often and when last), not one per
+# attempt: the rows a page reads are bounded by the questions, however often the learner tries again.
+_USER_SCORES = (select(_attempts.module_slug, _attempts.unit_slug, _attempts.correct, _attempts.total,
+                       func.count().label("attempts"), func.max(_attempts.submitted_at).label("last_at"),
+                       func.max(_attempts.id).label("last_id"))
+                .where(_attempts.user_id == bindparam("user_id"))
+                .group_by(_attempts.module_slug, _attempts.unit_slug, _attempts.correct, _attempts.total))
 
 
 def scores(user_id: int, module_slug: str | None = None) -> Scores:
-    """The learner's best and latest score on every self-check (of one module): one query."""
-    stmt = _USER_ATTEMPTS
+    """The learner's best and latest score on every self-check (of one module): one query.
+
+    Latest: the attempt sent last. Best: the highest percentage; of equal ones, the one sent last."""
+    stmt = _USER_SCORES
     params: dict = {"user_id": user_id}
     if module_slug is not None:
         stmt = stmt.where(_attempts.module_slug == bindparam("module_slug"))
         params["module_slug"] = module_slug
+    groups: dict[tuple[str, str], list] = {}
+    for module, unit, correct, total, count, last_at, last_id in db.session.execute(stmt, params):
+        groups.setdefault((module, unit), []).append((correct, total, count, (last_at, last_id)))
     summed: dict[tuple[str, str], UnitScore] = {}
-    for module, unit, correct, total, at in db.session.execute(stmt, params):
-        before = summed.get((module, unit))
-        best = (correct, total)
-        if before is not None and _percent(before.best_correct, before.best_total) > _percent(correct, total):
-            best = (before.best_correct, before.best_total)
-        summed[(module, unit)] = UnitScore(attempts=(before.attempts if before else 0) + 1, best_correct=best[0],
-                                           best_total=best[1], latest_correct=correct, latest_total=total,
-                                           latest_at=at)
+    for key, found in groups.items():
+        latest = max(found, key=lambda g: g[3])
+        best = max(found, key=lambda g: (_percent(g[0], g[1]), g[3]))
+        summed[key] = UnitScore(attempts=sum(g[2] for g in found), best_correct=best[0], best_total=best[1],
+                                latest_correct=latest[0], latest_total=latest[1], latest_at=latest[3][0])
     return Scores(summed)
 
 
