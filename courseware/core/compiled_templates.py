@@ -1,7 +1,7 @@
 """Templates compiled once per language, with their fixed texts already translated.
 
 A template's `_("Sign out")` reads the same for every reader of one language, so looking it up in the
-catalogue on every request (through Flask-Babel's context lookup, 40 to 120 times a page) is work done
+catalogue on every request (through Flask-Babel's context lookup, 20 to 120 times a page) is work done
 again and again for the same answer. Here each language gets its own compiled copy of every template: an
 overlay of the app's Jinja environment, with its own template cache, whose compiler replaces each
 `_("literal")` (and `gettext("literal")`) by its translation. What the reader gets is byte for byte what
@@ -9,7 +9,9 @@ Jinja's i18n extension produces at run time (newstyle gettext): the translation 
 %-formatted (so "%%" reads "%"), and the values of its keyword placeholders are escaped into it.
 
 What stays a call at run time: `ngettext` (the form depends on the number), `_()` of anything but a
-literal text, and a literal whose placeholders are not all given as keywords.
+literal text, and a literal whose placeholders are not all given as keywords. A template must not name
+one of its own variables `_` or `gettext` (none does): the compiler takes every call of those names for
+the translation function.
 
 Which copy a page uses is decided when a template is asked for: the language Flask-Babel chose for the
 request, or for the mail being written (`core.i18n.in_language_of`). Outside any request: English.
