@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run.py [--learners 10000] [--rounds 3] [--duration 10]
                                   [--database-url postgresql://postgres@127.0.0.1:5432/postgres]
-    .venv/bin/python bench/run.py --learners 100000     # the large size: ~3 minutes more to build the data
+    .venv/bin/python bench/run.py --learners 100000     # the large size: ~8 minutes more to build the data
 
 For each population it builds a fresh database (SQLite in a temporary folder, or a throwaway PostgreSQL
 database next to the one named), creates the schema and the demo population, counts the SQL queries of
