@@ -11,6 +11,7 @@ import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -119,16 +120,16 @@ def _organisations_statement():
 
 
 def waited(since: datetime | None, now: datetime) -> str:
-    """How long ago, in words: '3 days', '5 hours', 'under an hour'."""
+    """How long ago, in words, in the page's language: '3 days', '5 hours', 'under an hour'."""
     if since is None:
         return ""
     delta = now - since
     if delta.days >= 1:
-        return f"{delta.days} day{'s' if delta.days != 1 else ''}"
+        return ngettext("%(num)s day", "%(num)s days", delta.days)
     hours = delta.seconds // 3600
     if hours >= 1:
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return "under an hour"
+        return ngettext("%(num)s hour", "%(num)s hours", hours)
+    return gettext("under an hour")
 
 
 def next_waiting(site: Site, course: Course, tutor: User, now: datetime, *, skip: int | None = None) -> Submission | None:

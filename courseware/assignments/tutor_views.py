@@ -5,6 +5,7 @@ from flask_babel import gettext
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -28,17 +29,17 @@ from .permissions import can_grade, identity_hidden
 from .queue import ALL, QueueFilters, grading_queue, learner_organisations, next_waiting, waited
 
 
-STATUS_CHOICES = [SelectChoice(SubmissionStatus.SUBMITTED, "Waiting for a grade"),
-                  SelectChoice(SubmissionStatus.NEEDS_REVISION, "Needs revision"),
-                  SelectChoice(SubmissionStatus.PASSED, "Passed"), SelectChoice(ALL, "Any status")]
+STATUS_CHOICES = [SelectChoice(SubmissionStatus.SUBMITTED, _l("Waiting for a grade")),
+                  SelectChoice(SubmissionStatus.NEEDS_REVISION, _l("Needs revision")),
+                  SelectChoice(SubmissionStatus.PASSED, _l("Passed")), SelectChoice(ALL, _l("Any status"))]
 
 
 def _queue_page(settings_form: MailPreferenceForm, status: int = 200):
     course = get_course()
     form = QueueFilterForm(formdata=request.args)
-    form.module.choices = [SelectChoice("", "All modules")] + [SelectChoice(m.slug, m.title) for m in course.modules]
+    form.module.choices = [SelectChoice("", _("All modules"))] + [SelectChoice(m.slug, m.title) for m in course.modules]
     form.status.choices = STATUS_CHOICES
-    form.organisation.choices = ([SelectChoice("", "All organisations")]
+    form.organisation.choices = ([SelectChoice("", _("All organisations"))]
                                  + [SelectChoice(o, o) for o in learner_organisations()])
     form.edition.choices = [SelectChoice(v, label) for v, label in filter_choices(all_editions())]
     if not request.args.get("status"):

@@ -202,3 +202,19 @@ def test_gradebook_queries_do_not_grow_with_learners(app, tutor, signed_in, coun
         body = client.get("/tutor/export/gradebook.csv").get_data(as_text=True)
     assert many.count == few.count
     assert body.count("\n") == 11
+
+
+@pytest.mark.parametrize("code, words", [
+    ("de", ["Alle Module", "Alle Organisationen", "Wartet auf Bewertung", "3 Tage", "unter einer Stunde"]),
+    ("fr", ["Tous les modules", "Toutes les organisations", "En attente d’évaluation", "3 jours", "moins d’une heure"]),
+    ("nl", ["Alle modules", "Alle organisaties", "Wacht op beoordeling", "3 dagen", "minder dan een uur"])])
+def test_the_queue_is_in_the_tutors_language(app, learner, other_learner, tutor, signed_in, code, words):
+    """The filters' choices and the waiting times, not only the template's texts."""
+    make_submission(app, learner.id, days_ago=3)
+    make_submission(app, other_learner.id, days_ago=0.01)
+    client = signed_in(tutor)
+    client.post("/language", data={"language": code})
+    html = client.get("/tutor/").get_data(as_text=True)
+    for word in words:
+        assert word in html, word
+    assert "All modules" not in html and "3 days" not in html
