@@ -19,6 +19,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
 from courseware import create_app
+from courseware.demo.pages import is_query
 from courseware.forums import seed_prompt_threads
 from courseware.extensions import db
 from tests.factories import DEFAULT_PASSWORD, make_user
@@ -225,10 +226,6 @@ def signed_in(request):
     return signing_in
 
 
-# Transaction bookkeeping, not queries: left out of the count.
-_SAVEPOINT_STATEMENTS = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
-
-
 class QueryLog:
     """The SQL statements sent while a `count_queries()` block ran (savepoint bookkeeping left out)."""
 
@@ -241,7 +238,7 @@ class QueryLog:
         return len(self.statements)
 
     def record(self, conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(_SAVEPOINT_STATEMENTS):
+        if is_query(statement):
             self.statements.append(statement)
             self.parameters.append(parameters)
 
