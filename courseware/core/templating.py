@@ -19,7 +19,8 @@ def has_endpoint(name: str) -> bool:
 def site_links() -> dict[str, str]:
     """endpoint -> URL of every page whose address takes no value (the base layout's header, menu and
     footer), built once per app and script root instead of 20 url_for calls on every page. A feature's
-    page that does not exist is simply absent (so `links['x']` also says whether to link to it)."""
+    page that does not exist is simply absent (so the base layout's `layout_links['x']` also says whether to
+    link to it)."""
     root = request.script_root if has_request_context() else ""
     built = current_app.extensions.setdefault("courseware.site_links", {})
     links = built.get(root)
