@@ -43,7 +43,7 @@ def main() -> None:
     instance = args.database.parent / f"{args.database.stem}-instance"
     app = bench_app(f"sqlite:///{args.database.resolve()}", instance, "profile-" + "x" * 56)
     logging.getLogger("courseware.requests").setLevel(logging.WARNING)
-    from courseware.demo.pages import pick_sample
+    from courseware.demo.pages import pick_sample, signed_in_clients
     from courseware.extensions import db
 
     if fresh:
@@ -57,14 +57,7 @@ def main() -> None:
     with app.app_context():
         sample = pick_sample()
     headers = {"User-Agent": USER_AGENT}
-    clients = {}
-    for who, email in (("learner", sample.learner_email), ("tutor", sample.tutor_email)):
-        client = app.test_client()
-        answer = client.post("/login", data={"email": email, "password": sample.password}, headers=headers)
-        if answer.status_code != 302:
-            sys.exit(f"could not sign in {email} (answer {answer.status_code})")
-        client.get(answer.headers["Location"], headers=headers)
-        clients[who] = client
+    clients = signed_in_clients(app, sample, headers)
 
     for page in sample.pages:
         if args.pages and page.name not in args.pages:

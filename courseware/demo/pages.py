@@ -109,16 +109,23 @@ class QueryCounter:
         event.remove(self.engine, "before_cursor_execute", self._record)
 
 
-def count_page_queries(app, sample: Sample) -> dict[str, int]:
-    """SQL statements per page, through the Flask test client with each role signed in. Each page is
-    fetched once before counting, so first-visit writes (read marks, seeded prompts) are not counted."""
+def signed_in_clients(app, sample: Sample, headers: dict | None = None) -> dict:
+    """{"learner": client, "tutor": client}: Flask test clients signed in through the real form as the
+    sample's learner and tutor (send the same `headers` with every later request: session protection)."""
     clients = {}
     for who, email in (("learner", sample.learner_email), ("tutor", sample.tutor_email)):
         client = app.test_client()
-        response = client.post("/login", data={"email": email, "password": sample.password})
+        response = client.post("/login", data={"email": email, "password": sample.password}, headers=headers)
         if response.status_code != 302:
             raise RuntimeError(f"could not sign in {email}: {response.status_code}")
         clients[who] = client
+    return clients
+
+
+def count_page_queries(app, sample: Sample) -> dict[str, int]:
+    """SQL statements per page, through the Flask test client with each role signed in. Each page is
+    fetched once before counting, so first-visit writes (read marks, seeded prompts) are not counted."""
+    clients = signed_in_clients(app, sample)
     with app.app_context():
         engine = db.engine
     counts = {}
