@@ -185,5 +185,12 @@ def init_app(app: Flask) -> None:
         # own. Views have committed by now; whatever is left is discarded, as teardown would, so that on
         # SQLite the request's connection holds no write lock the counter would wait for.
         if db.session().in_transaction():
-            db.session.rollback()
+            try:
+                db.session.rollback()
+            except SQLAlchemyError as e:
+                # The database connection was cut after the view had committed: there was nothing left
+                # to undo, and the answer stands. Drop the dead connection; the next request gets a new one.
+                db.session.close()
+                log.warning("the request's database connection was lost after its work was committed: %s",
+                            type(e.__cause__ or e).__name__)
         return response
